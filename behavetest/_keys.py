@@ -1,0 +1,56 @@
+"""Canonical keys for model inputs: one for the prediction cache, one stable across processes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Hashable
+
+
+def cache_key(value: Any) -> Hashable:
+    """A hashable key equal for equal inputs; strings are their own key (the fast path)."""
+    if type(value) is str:
+        return value
+    return ("k", _canonical(value))
+
+
+def _canonical(value: Any) -> Hashable:
+    kind = type(value)
+    if kind in (str, bytes, bool, type(None)):
+        return (kind.__name__, value)
+    if kind in (int, float):
+        return ("num", value)
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _canonical(v)) for k, v in value.items())))
+    if isinstance(value, (tuple, list)):
+        return (kind.__name__, tuple(_canonical(v) for v in value))
+    item = getattr(value, "item", None)
+    shape = getattr(value, "shape", None)
+    if shape == () and callable(item):  # numpy scalar
+        return _canonical(item())
+    if shape is not None and hasattr(value, "tobytes") and hasattr(value, "dtype"):
+        return ("ndarray", str(value.dtype), tuple(shape), value.tobytes())
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):  # a pandas Series row
+        return _canonical(to_dict())
+    try:
+        hash(value)
+    except TypeError:
+        raise TypeError(
+            f"cannot use {kind.__name__} values as model inputs: they are neither hashable "
+            "nor one of str, number, tuple, list, dict or numpy array"
+        ) from None
+    return (kind.__qualname__, value)
+
+
+def digest(*parts: Any, size: int = 8) -> bytes:
+    """A digest of ``parts`` that is the same in every process and on every machine."""
+    h = hashlib.blake2b(digest_size=size)
+    for part in parts:
+        h.update(repr(_canonical(part)).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.digest()
+
+
+def stable_int(*parts: Any) -> int:
+    """A 64-bit integer derived from ``parts``, stable across processes (unlike ``hash``)."""
+    return int.from_bytes(digest(*parts), "big")

@@ -1,0 +1,264 @@
+"""``Model``: the model under test behind a deduplicating, batching prediction cache."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable, Sequence
+
+import numpy as np
+
+from ._errors import DeclarationError, ModelError
+from ._keys import cache_key
+from ._prediction import Predictions
+
+PROBA, LABEL, SCORE = "proba", "label", "score"
+
+
+def _builtin(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    return item() if callable(item) and getattr(value, "shape", None) == () else value
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Model:
+    """The model under test.
+
+    ``target`` is a scikit-learn estimator (its ``predict_proba`` and ``classes_``
+    are used when present, else ``predict``) or any callable that takes a list of
+    inputs and returns an (n, k) array of probabilities, a 1-D array of labels,
+    or a 1-D array of float scores (regression).
+
+    Every input is predicted at most once per session: requests are deduplicated,
+    sent to the model in batches of ``batch_size`` and cached, so tests that share
+    inputs share predictions.
+
+    >>> model = Model(lambda texts: [[0.1, 0.9] for _ in texts], labels=["neg", "pos"])
+    >>> model.predict(["fine"]).at(0).label
+    'pos'
+    """
+
+    def __init__(
+        self,
+        target: Any,
+        *,
+        labels: Sequence[Any] | None = None,
+        name: str | None = None,
+        batch_size: int = 256,
+    ) -> None:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise DeclarationError(f"batch_size must be a positive integer, not {batch_size!r}")
+        self._kind: str | None = None
+        self._estimator = not callable(target) or hasattr(target, "predict")
+        classes = getattr(target, "classes_", None)
+        if callable(getattr(target, "predict_proba", None)) and classes is not None:
+            self._fn: Callable[[list], Any] = target.predict_proba
+            self._kind = PROBA
+        elif callable(getattr(target, "predict", None)):
+            self._fn = target.predict
+            self._kind = LABEL if classes is not None else SCORE
+        elif callable(target):
+            self._fn = target
+            self._estimator = False
+        else:
+            raise DeclarationError(
+                f"Model target must be a callable or an estimator with predict/predict_proba, "
+                f"not {type(target).__name__}"
+            )
+        if labels is None and classes is not None:
+            labels = list(classes)
+        if labels is not None:
+            labels = [_builtin(v) for v in labels]
+            if len(set(map(repr, labels))) != len(labels):
+                raise DeclarationError(f"labels must be distinct, got {labels!r}")
+        self._labels: list[Any] | None = labels
+        self._fixed_labels = labels is not None
+        self._label_pos = {v: i for i, v in enumerate(labels)} if labels is not None else None
+        self.name: str = name or getattr(target, "__name__", None) or type(target).__name__
+        self.batch_size = batch_size
+        self._index: dict[Hashable, int] = {}
+        self._chunks: list[np.ndarray] = []
+        self._values: np.ndarray | None = None
+        self.calls = 0
+        self.predicted = 0
+
+    def __repr__(self) -> str:
+        return f"Model(name={self.name!r}, labels={self._labels!r}, batch_size={self.batch_size})"
+
+    @property
+    def labels(self) -> list[Any] | None:
+        """The declared labels, or those seen so far for label models declared without them."""
+        return self._labels
+
+    @property
+    def kind(self) -> str | None:
+        """``"proba"``, ``"label"`` or ``"score"``, known once the model has answered."""
+        return self._kind
+
+    def label_index(self, label: Any) -> int:
+        """Position of ``label`` in :attr:`labels`; -1 for a label not (yet) seen."""
+        if self._label_pos is None:
+            return -1
+        pos = self._label_pos.get(_builtin(label))
+        if pos is None and self._fixed_labels:
+            raise DeclarationError(
+                f"{label!r} is not one of model {self.name!r}'s labels {self._labels!r}"
+            )
+        return -1 if pos is None else pos
+
+    def predict(self, inputs: Sequence[Any]) -> Predictions:
+        """Predictions for ``inputs``, from the cache where possible."""
+        inputs = list(inputs)
+        return self._predict_keys(inputs, [cache_key(x) for x in inputs])
+
+    def _predict_keys(self, inputs: list, keys: list) -> Predictions:
+        index = self._index
+        todo: dict[Hashable, Any] = {}
+        for key, value in zip(keys, inputs):
+            if key not in index and key not in todo:
+                todo[key] = value
+        if todo:
+            pending_keys = list(todo)
+            pending = list(todo.values())
+            for start in range(0, len(pending), self.batch_size):
+                batch = pending[start : start + self.batch_size]
+                values = self._call(batch)
+                base = sum(len(c) for c in self._chunks)
+                self._chunks.append(values)
+                for offset, key in enumerate(pending_keys[start : start + self.batch_size]):
+                    index[key] = base + offset
+            self._values = None
+        if self._values is None:
+            self._values = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
+            self._chunks = [self._values]
+        rows = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+        values = self._values[rows]
+        labels = self._labels or []
+        if self._kind == PROBA:
+            return Predictions(labels, label_idx=values.argmax(axis=1), proba=values)
+        if self._kind == LABEL:
+            return Predictions(labels, label_idx=values.astype(np.intp))
+        return Predictions(labels, score=values)
+
+    def _call(self, batch: list) -> np.ndarray:
+        self.calls += 1
+        self.predicted += len(batch)
+        try:
+            raw = self._fn(self._prepare(batch))
+        except Exception as exc:
+            offender = self._find_offender(batch)
+            raise ModelError(
+                f"model {self.name!r} raised {type(exc).__name__}: {exc}\n"
+                f"  offending input: {_short(offender)}"
+            ) from exc
+        return self._validate(raw, batch)
+
+    def _prepare(self, batch: list) -> Any:
+        if not self._estimator or all(type(x) is str for x in batch):
+            return batch
+        if all(isinstance(x, dict) for x in batch):
+            try:
+                import pandas as pd
+            except ImportError:
+                raise ModelError(
+                    f"model {self.name!r} is an estimator given dict rows; install pandas "
+                    "so they can be passed as a DataFrame"
+                ) from None
+            columns = getattr(self._target_columns(), "tolist", lambda: None)()
+            return pd.DataFrame(batch, columns=columns)
+        return np.asarray(batch)
+
+    def _target_columns(self):
+        owner = getattr(self._fn, "__self__", None)
+        return getattr(owner, "feature_names_in_", None)
+
+    def _find_offender(self, batch: list) -> Any:
+        """Bisect ``batch`` (log2 extra calls) for one input on which the model raises."""
+        while len(batch) > 1:
+            half = batch[: len(batch) // 2]
+            try:
+                self._fn(self._prepare(half))
+            except Exception:
+                batch = half
+            else:
+                batch = batch[len(batch) // 2 :]
+        return batch[0]
+
+    def _validate(self, raw: Any, batch: list) -> np.ndarray:
+        where = f"model {self.name!r}"
+        try:
+            out = np.asarray(raw)
+        except Exception as exc:
+            raise ModelError(f"{where} returned {type(raw).__name__}, not an array: {exc}") from None
+        n = len(batch)
+        if out.ndim == 0 or out.shape[0] != n:
+            raise ModelError(
+                f"{where} returned shape {out.shape} for {n} inputs; expected ({n}, k) "
+                f"probabilities, or ({n},) labels or scores\n  first input of the batch: {_short(batch[0])}"
+            )
+        if out.ndim == 2 and self._kind != LABEL and self._kind != SCORE:
+            return self._validate_proba(out, batch)
+        if out.ndim == 1:
+            if self._kind == PROBA:
+                raise ModelError(f"{where} returned ({n},) values but earlier returned probabilities")
+            if self._kind == SCORE or (self._kind is None and self._labels is None and out.dtype.kind == "f"):
+                self._kind = SCORE
+                bad = np.flatnonzero(~np.isfinite(out.astype(float)))
+                if len(bad):
+                    raise ModelError(f"{where} returned {out[bad[0]]} as a score\n  offending input: {_short(batch[bad[0]])}")
+                return out.astype(float)
+            return self._validate_labels(out, batch)
+        raise ModelError(
+            f"{where} returned shape {out.shape}; expected ({n}, k) probabilities, or ({n},) labels "
+            f"or scores\n  first input of the batch: {_short(batch[0])}"
+        )
+
+    def _validate_proba(self, out: np.ndarray, batch: list) -> np.ndarray:
+        where = f"model {self.name!r}"
+        if self._labels is None:
+            raise ModelError(
+                f"{where} returned an {out.shape} array of probabilities but declares no labels; "
+                f"pass labels=[...] naming its {out.shape[1]} columns to bt.Model"
+            )
+        if out.shape[1] != len(self._labels):
+            raise ModelError(
+                f"{where} returned {out.shape[1]} probability columns but declares "
+                f"{len(self._labels)} labels {self._labels!r}"
+            )
+        try:
+            out = out.astype(float)
+        except (TypeError, ValueError):
+            raise ModelError(f"{where} returned non-numeric probabilities ({out.dtype})") from None
+        finite = np.isfinite(out).all(axis=1)
+        in_range = ((out >= -1e-9) & (out <= 1 + 1e-9)).all(axis=1)
+        bad = np.flatnonzero(~(finite & in_range))
+        if len(bad):
+            row = bad[0]
+            why = "NaN or infinite" if not finite[row] else "outside [0, 1] (logits? apply a softmax)"
+            raise ModelError(
+                f"{where} returned probabilities {out[row].tolist()} that are {why}\n"
+                f"  offending input: {_short(batch[row])}"
+            )
+        self._kind = PROBA
+        return out
+
+    def _validate_labels(self, out: np.ndarray, batch: list) -> np.ndarray:
+        self._kind = LABEL
+        if self._labels is None:
+            self._labels, self._label_pos = [], {}
+        pos = self._label_pos
+        idx = np.empty(len(out), dtype=float)
+        for i, value in enumerate(out.tolist()):
+            j = pos.get(value)
+            if j is None:
+                if self._fixed_labels or (isinstance(value, float) and value != value):
+                    raise ModelError(
+                        f"model {self.name!r} returned label {value!r}, which is not one of its "
+                        f"declared labels {self._labels!r}\n  offending input: {_short(batch[i])}"
+                    )
+                j = pos[value] = len(self._labels)
+                self._labels.append(value)
+            idx[i] = j
+        return idx

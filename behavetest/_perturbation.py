@@ -1,0 +1,141 @@
+"""The perturbation protocol: a function from one input to a Hypothesis strategy of perturbed inputs."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Hashable
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from ._errors import DeclarationError, NotApplicable
+
+StrategyFn = Callable[[Any], "SearchStrategy[Any] | None"]
+
+
+class Perturbation:
+    """A perturbation: maps one input to a Hypothesis strategy of perturbed versions of it.
+
+    ``strategy(value)`` returns ``None`` when the perturbation does not apply to
+    ``value`` (no name to swap, no digit to change); drawing may also raise
+    :class:`NotApplicable`. Such inputs are reported as not applicable, never as
+    passes. Perturbations compose: ``a | b`` draws from either, and
+    :func:`behavetest.perturb.chain` applies several in order.
+
+    ``key`` identifies the perturbation with its parameters; perturbations with a
+    key share generated cases across tests of a session.
+    """
+
+    def __init__(self, fn: StrategyFn, *, name: str, key: Hashable | None = None, shrinkable: bool = True):
+        self._fn = fn
+        self.name = name
+        self.key = key
+        self.shrinkable = shrinkable
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def strategy(self, value: Any) -> SearchStrategy[Any] | None:
+        result = self._fn(value)
+        if result is not None and not isinstance(result, SearchStrategy):
+            raise DeclarationError(
+                f"perturbation {self.name} returned {type(result).__name__} for an input; it must "
+                "return a Hypothesis strategy of perturbed inputs (or None when it does not apply)"
+            )
+        return result
+
+    __call__ = strategy
+
+    def __or__(self, other: "Perturbation | StrategyFn") -> "Perturbation":
+        return any_of(self, other)
+
+
+def as_perturbation(value: Any, *, where: str = "perturb") -> Perturbation:
+    """Accept a ``Perturbation`` or any function from one input to a strategy."""
+    if isinstance(value, Perturbation):
+        return value
+    if callable(value):
+        return Perturbation(value, name=getattr(value, "__name__", repr(value)))
+    raise DeclarationError(
+        f"{where}= must be a perturbation (e.g. bt.perturb.typos(1)) or a function from one "
+        f"input to a Hypothesis strategy, not {type(value).__name__}"
+    )
+
+
+def perturbation(fn: Callable[..., Any] | None = None, *, shrinkable: bool = True):
+    """Turn a function written in ``st.composite`` style into a :class:`Perturbation`.
+
+    The function receives Hypothesis's ``draw`` and one input, and returns the
+    perturbed input; it may raise :class:`behavetest.NotApplicable`::
+
+        @bt.perturbation
+        def shout(draw, text):
+            words = text.split()
+            if not words:
+                raise bt.NotApplicable("no words")
+            i = draw(st.integers(0, len(words) - 1))
+            return " ".join(w.upper() if j == i else w for j, w in enumerate(words))
+
+    Draws shrink as Hypothesis shrinks them (integers towards 0, lists towards short).
+    """
+
+    def wrap(func: Callable[..., Any]) -> Perturbation:
+        composite = st.composite(func)
+
+        @functools.wraps(func)
+        def strategy(value: Any) -> SearchStrategy[Any]:
+            return composite(value)
+
+        return Perturbation(strategy, name=f"{func.__name__}()", shrinkable=shrinkable)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def _key(parts: tuple[Perturbation, ...], op: str) -> Hashable | None:
+    keys = tuple(p.key for p in parts)
+    return None if None in keys else (op, keys)
+
+
+def any_of(*perturbations: Perturbation | StrategyFn) -> Perturbation:
+    """Draw from any one of ``perturbations`` that applies to the input."""
+    parts = tuple(as_perturbation(p) for p in perturbations)
+    if not parts:
+        raise DeclarationError("any_of needs at least one perturbation")
+
+    def strategy(value: Any) -> SearchStrategy[Any] | None:
+        options = [s for s in (p.strategy(value) for p in parts) if s is not None]
+        return st.one_of(options) if options else None
+
+    return Perturbation(
+        strategy,
+        name=" | ".join(map(repr, parts)),
+        key=_key(parts, "any_of"),
+        shrinkable=all(p.shrinkable for p in parts),
+    )
+
+
+def chain(*perturbations: Perturbation | StrategyFn) -> Perturbation:
+    """Apply every one of ``perturbations`` in order; not applicable if any step is not."""
+    parts = tuple(as_perturbation(p) for p in perturbations)
+    if not parts:
+        raise DeclarationError("chain needs at least one perturbation")
+
+    @st.composite
+    def chained(draw: Callable[[SearchStrategy[Any]], Any], value: Any) -> Any:
+        for part in parts:
+            step = part.strategy(value)
+            if step is None:
+                raise NotApplicable(f"{part!r} does not apply")
+            value = draw(step)
+        return value
+
+    def strategy(value: Any) -> SearchStrategy[Any] | None:
+        first = parts[0].strategy(value)
+        return None if first is None else chained(value)
+
+    return Perturbation(
+        strategy,
+        name=f"chain({', '.join(map(repr, parts))})",
+        key=_key(parts, "chain"),
+        shrinkable=all(p.shrinkable for p in parts),
+    )

@@ -1,0 +1,152 @@
+"""The outcome of one behavioral test: counts, rates, intervals, verdict and failing examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._prediction import Prediction
+from ._stats import wilson
+
+PASS, FAIL, TRACKED, ERROR, NOT_APPLICABLE = "pass", "fail", "tracked", "error", "n/a"
+
+
+def _jsonable(value: Any) -> Any:
+    """Inputs as plain builtins, so results survive JSON and xdist's wire."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return _jsonable(tolist())
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return _jsonable(to_dict())
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A failing case: the input and its prediction, and for INV/DIR the perturbation that failed."""
+
+    input: Any
+    prediction: Prediction
+    perturbed: Any = None
+    perturbed_prediction: Prediction | None = None
+    expected: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"input": _jsonable(self.input), "prediction": self.prediction.to_dict()}
+        if self.perturbed_prediction is not None:
+            out["perturbed"] = _jsonable(self.perturbed)
+            out["perturbed_prediction"] = self.perturbed_prediction.to_dict()
+        if self.expected is not None:
+            out["expected"] = _jsonable(self.expected)
+        return out
+
+    def __str__(self) -> str:
+        want = "" if self.expected is None else f" (expected {self.expected})"
+        if self.perturbed_prediction is None:
+            return f"{self.input!r} -> {self.prediction}{want}"
+        return f"{self.input!r} -> {self.prediction}  |  {self.perturbed!r} -> {self.perturbed_prediction}{want}"
+
+
+@dataclass
+class Result:
+    """What one ``behave.mft`` / ``inv`` / ``dir`` call measured.
+
+    ``cases`` counts the applicable cases (inputs for MFT; originals with at
+    least one perturbation that changed them for INV/DIR) and ``failures`` those
+    that failed; an INV/DIR case fails if any of its perturbations fails, and the
+    per-pair counts are kept in ``pairs`` / ``pair_failures``. ``ci`` and
+    ``pair_ci`` are 95% Wilson intervals. ``not_applicable`` counts originals no
+    perturbation applied to.
+    """
+
+    name: str
+    nodeid: str
+    model: str
+    capability: str
+    type: str
+    cases: int
+    failures: int
+    pairs: int = 0
+    pair_failures: int = 0
+    not_applicable: int = 0
+    noops: int = 0
+    max_fail_rate: float | None = None
+    seed: int = 0
+    samples: int | None = None
+    expectation: str = ""
+    perturbation: str | None = None
+    unique_inputs: int = 0
+    examples: list[Example] = field(default_factory=list)
+    error: str | None = None
+    predicted: int = 0
+    model_calls: int = 0
+
+    @property
+    def fail_rate(self) -> float | None:
+        return self.failures / self.cases if self.cases else None
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return wilson(self.failures, self.cases)
+
+    @property
+    def pair_fail_rate(self) -> float | None:
+        return self.pair_failures / self.pairs if self.pairs else None
+
+    @property
+    def pair_ci(self) -> tuple[float, float]:
+        return wilson(self.pair_failures, self.pairs)
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return ERROR
+        if self.max_fail_rate is None:
+            return TRACKED
+        if self.cases == 0:
+            return FAIL
+        return FAIL if self.failures / self.cases > self.max_fail_rate else PASS
+
+    @property
+    def passed(self) -> bool:
+        return self.status in (PASS, TRACKED)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain builtins (JSON, xdist), without run-dependent cost figures."""
+        out = {
+            "name": self.name,
+            "nodeid": self.nodeid,
+            "model": self.model,
+            "capability": self.capability,
+            "type": self.type,
+            "cases": self.cases,
+            "failures": self.failures,
+            "fail_rate": self.fail_rate,
+            "ci": list(self.ci),
+            "not_applicable": self.not_applicable,
+            "max_fail_rate": self.max_fail_rate,
+            "status": self.status,
+            "seed": self.seed,
+            "expectation": self.expectation,
+            "unique_inputs": self.unique_inputs,
+            "examples": [e.to_dict() for e in self.examples],
+            "error": self.error,
+        }
+        if self.type != "MFT":
+            out.update(
+                pairs=self.pairs,
+                pair_failures=self.pair_failures,
+                pair_fail_rate=self.pair_fail_rate,
+                pair_ci=list(self.pair_ci),
+                noops=self.noops,
+                samples=self.samples,
+                perturbation=self.perturbation,
+            )
+        return out

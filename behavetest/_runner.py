@@ -1,0 +1,274 @@
+"""``Behave``: declares and measures MFT, INV and DIR tests (the object behind the ``behave`` fixture)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import expect as _expect
+from ._errors import BehaveError, BehaviorFailed, DeclarationError
+from ._generate import Generator
+from ._keys import cache_key
+from ._model import Model
+from ._perturbation import as_perturbation
+from ._prediction import Predictions
+from ._result import FAIL, Example, Result
+
+MAX_EXAMPLES = 10
+SHOWN_EXAMPLES = 5
+
+
+class Behave:
+    """Runs behavioral tests for one pytest test and records their results.
+
+    Use it through the ``behave`` fixture; each call returns a :class:`Result`
+    and, when ``max_fail_rate`` is set and exceeded, fails the test.
+    """
+
+    def __init__(
+        self,
+        *,
+        test_name: str,
+        nodeid: str = "",
+        generator: Generator | None = None,
+        record: Callable[[Result], None] | None = None,
+    ) -> None:
+        self._test_name = test_name
+        self._nodeid = nodeid
+        self._generator = generator or Generator(seed=0)
+        self._record = record or (lambda result: None)
+        self._names: set[str] = set()
+
+    def mft(
+        self,
+        model: Model,
+        inputs: Sequence[Any],
+        *,
+        expect: _expect.Expectation | None = None,
+        labels: Sequence[Any] | None = None,
+        capability: str,
+        name: str | None = None,
+        max_fail_rate: float | None = None,
+    ) -> Result:
+        """Minimum functionality: every input must satisfy ``expect``, or get its label from ``labels``.
+
+        >>> behave.mft(model, ["This is not a good movie."], expect=bt.expect.label("negative"),
+        ...            capability="Negation", max_fail_rate=0.1)
+        """
+        __tracebackhide__ = True
+        inputs = self._inputs(inputs, "mft")
+        if (expect is None) == (labels is None):
+            raise DeclarationError("behave.mft needs exactly one of expect= (for every input) or labels= (one per input)")
+        if labels is not None:
+            labels = list(labels)
+            if len(labels) != len(inputs):
+                raise DeclarationError(f"behave.mft got {len(inputs)} inputs but {len(labels)} labels; give one label per input")
+        else:
+            self._expectation(expect, "mft")
+        result = self._new(model, "MFT", capability, name, max_fail_rate, expect, labels)
+        keys = [cache_key(x) for x in inputs]
+        result.unique_inputs = len(set(keys))
+        with self._measuring(model, result):
+            preds = model._predict_keys(inputs, keys)
+            if labels is not None:
+                wanted = np.array([model.label_index(lab) for lab in labels])
+                ok = preds.label_idx == wanted
+            else:
+                ok = self._as_bool(expect.check(model, preds, inputs), len(inputs), expect)
+            result.cases, result.failures = len(inputs), int((~ok).sum())
+            result.examples = [
+                Example(inputs[i], preds.at(i, inputs[i]), expected=labels[i] if labels is not None else expect.description)
+                for i in np.flatnonzero(~ok)[:MAX_EXAMPLES]
+            ]
+        return self._finish(result)
+
+    def inv(
+        self,
+        model: Model,
+        inputs: Sequence[Any],
+        *,
+        perturb: Any,
+        expect: _expect.Expectation | None = None,
+        samples: int = 1,
+        capability: str,
+        name: str | None = None,
+        max_fail_rate: float | None = None,
+    ) -> Result:
+        """Invariance: up to ``samples`` perturbations of each input must keep ``expect`` (same label by default)."""
+        __tracebackhide__ = True
+        return self._perturbed("INV", model, inputs, perturb, expect or _expect.same_label(), samples, capability, name, max_fail_rate)
+
+    def dir(
+        self,
+        model: Model,
+        inputs: Sequence[Any],
+        *,
+        perturb: Any,
+        expect: _expect.Expectation,
+        samples: int = 1,
+        capability: str,
+        name: str | None = None,
+        max_fail_rate: float | None = None,
+    ) -> Result:
+        """Directional expectation: each perturbation must move the prediction as ``expect`` says."""
+        __tracebackhide__ = True
+        if expect is None:
+            raise DeclarationError("behave.dir needs expect=, e.g. bt.expect.increase('positive')")
+        return self._perturbed("DIR", model, inputs, perturb, expect, samples, capability, name, max_fail_rate)
+
+    def _perturbed(self, kind, model, inputs, perturb, expect, samples, capability, name, max_fail_rate) -> Result:
+        __tracebackhide__ = True
+        where = kind.lower()
+        inputs = self._inputs(inputs, where)
+        perturbation = as_perturbation(perturb)
+        self._expectation(expect, where)
+        if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+            raise DeclarationError(f"behave.{where}: samples must be a positive integer, not {samples!r}")
+        result = self._new(model, kind, capability, name, max_fail_rate, expect, None)
+        result.samples, result.perturbation = samples, repr(perturbation)
+        keys = [cache_key(x) for x in inputs]
+        with self._measuring(model, result):
+            generated = self._generator.generate(perturbation, inputs, keys, samples)
+            case_of, perturbed = [], []
+            for i, g in enumerate(generated):
+                case_of.extend([i] * len(g.values))
+                perturbed.extend(g.values)
+                result.noops += g.noops
+            case_of = np.asarray(case_of, dtype=np.intp)
+            applicable = np.zeros(len(inputs), dtype=bool)
+            applicable[case_of] = True
+            pert_keys = [cache_key(x) for x in perturbed]
+            result.unique_inputs = len(set(keys).union(pert_keys))
+            preds = model._predict_keys(inputs + perturbed, keys + pert_keys)
+            before = preds.take(case_of)
+            after = preds.take(np.arange(len(inputs), len(inputs) + len(perturbed)))
+            originals = [inputs[i] for i in case_of]
+            ok = self._as_bool(expect.check_pairs(model, before, after, originals, perturbed), len(perturbed), expect)
+            failed_cases = np.zeros(len(inputs), dtype=bool)
+            failed_cases[case_of[~ok]] = True
+            result.cases = int(applicable.sum())
+            result.failures = int(failed_cases.sum())
+            result.not_applicable = len(inputs) - result.cases
+            result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
+            result.examples = self._pair_examples(preds, inputs, perturbed, case_of, ok, before, after, expect)
+        return self._finish(result)
+
+    @staticmethod
+    def _pair_examples(preds, inputs, perturbed, case_of, ok, before: Predictions, after: Predictions, expect) -> list[Example]:
+        examples, seen = [], set()
+        for j in np.flatnonzero(~ok):
+            case = int(case_of[j])
+            if case in seen:
+                continue
+            seen.add(case)
+            examples.append(Example(inputs[case], before.at(j, inputs[case]), perturbed[j], after.at(j, perturbed[j]), expect.description))
+            if len(examples) == MAX_EXAMPLES:
+                break
+        return examples
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _inputs(self, inputs: Any, where: str) -> list:
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise DeclarationError(f"behave.{where} needs a list of inputs, not {type(inputs).__name__}")
+        inputs = list(inputs)
+        if not inputs:
+            raise DeclarationError(f"behave.{where} got no inputs; give at least one")
+        return inputs
+
+    @staticmethod
+    def _expectation(expect: Any, where: str) -> None:
+        if not isinstance(expect, _expect.Expectation):
+            raise DeclarationError(f"behave.{where}: expect= must be one of bt.expect's expectations, not {expect!r}")
+        if where == "mft" and expect.pairwise:
+            raise DeclarationError(
+                f"expect.{expect.description} compares predictions before and after a perturbation; "
+                "behave.mft judges single predictions (use label, prob, score, ... or custom)"
+            )
+
+    @staticmethod
+    def _as_bool(ok: Any, n: int, expect: Any) -> np.ndarray:
+        ok = np.asarray(ok)
+        if ok.shape != (n,) or ok.dtype != bool:
+            raise DeclarationError(f"expectation {expect!r} must give one True/False per case")
+        return ok
+
+    def _new(self, model, kind, capability, name, max_fail_rate, expect, labels) -> Result:
+        if not isinstance(model, Model):
+            raise DeclarationError(f"behave.{kind.lower()} needs a bt.Model as its first argument, not {type(model).__name__}")
+        if not isinstance(capability, str) or not capability.strip():
+            raise DeclarationError(f"behave.{kind.lower()} needs capability=, a non-empty name such as 'Negation'")
+        if max_fail_rate is not None and not (
+            isinstance(max_fail_rate, (int, float)) and not isinstance(max_fail_rate, bool) and 0 <= max_fail_rate <= 1 and not math.isnan(max_fail_rate)
+        ):
+            raise DeclarationError(f"max_fail_rate must be a number between 0 and 1, not {max_fail_rate!r}")
+        name = name or self._test_name
+        if name in self._names:
+            n = 2
+            while f"{name}#{n}" in self._names:
+                n += 1
+            name = f"{name}#{n}"
+        self._names.add(name)
+        return Result(
+            name=name,
+            nodeid=self._nodeid,
+            model=model.name,
+            capability=capability,
+            type=kind,
+            cases=0,
+            failures=0,
+            max_fail_rate=max_fail_rate,
+            seed=self._generator.seed,
+            expectation="labels" if labels is not None else expect.description,
+        )
+
+    def _measuring(self, model: Model, result: Result):
+        return _Measuring(self, model, result)
+
+    def _finish(self, result: Result) -> Result:
+        __tracebackhide__ = True
+        self._record(result)
+        if result.status == FAIL:
+            raise BehaviorFailed(failure_message(result))
+        return result
+
+
+class _Measuring:
+    """Counts model calls for a result and turns model errors into errors naming the test."""
+
+    def __init__(self, behave: Behave, model: Model, result: Result) -> None:
+        self.behave, self.model, self.result = behave, model, result
+
+    def __enter__(self) -> None:
+        self.calls, self.predicted = self.model.calls, self.model.predicted
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.result.model_calls = self.model.calls - self.calls
+        self.result.predicted = self.model.predicted - self.predicted
+        if isinstance(exc, BehaveError):
+            self.result.error = f"in behavioral test {self.result.name!r}: {exc}"
+            self.behave._record(self.result)
+            raise type(exc)(self.result.error) from (exc.__cause__ or exc)
+        return False
+
+
+def failure_message(result: Result) -> str:
+    """The message of a failed behavioral test: capability, rate against threshold, examples."""
+    if result.cases == 0:
+        return (
+            f"[{result.capability}] {result.type} test {result.name!r} on model {result.model!r} had no "
+            f"applicable cases ({result.not_applicable} inputs not applicable to {result.perturbation}), so "
+            f"max_fail_rate={result.max_fail_rate} cannot be checked"
+        )
+    low, high = result.ci
+    lines = [
+        f"[{result.capability}] {result.type} test {result.name!r} on model {result.model!r}: "
+        f"{result.failures} of {result.cases} cases failed ({result.fail_rate:.1%}, 95% CI {low:.1%}-{high:.1%}), "
+        f"above max_fail_rate={result.max_fail_rate:.1%}",
+        f"expected: {result.expectation}",
+        f"failing examples (first {min(SHOWN_EXAMPLES, len(result.examples))}):",
+    ]
+    lines += [f"  {example}" for example in result.examples[:SHOWN_EXAMPLES]]
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""The first text perturbations: typos, appended or prepended text, word replacement."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Sequence
+
+from hypothesis import strategies as st
+
+from .._errors import DeclarationError
+from .._perturbation import Perturbation
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise DeclarationError(f"bt.perturb.{name} perturbs text, but an input is {type(value).__name__}: {value!r}")
+    return value
+
+
+def _swappable(text: str) -> list[int]:
+    return [i for i in range(len(text) - 1) if text[i].isalpha() and text[i + 1].isalpha() and text[i] != text[i + 1]]
+
+
+def typos(n: int = 1) -> Perturbation:
+    """``n`` typos, each swapping two adjacent, different letters inside a word.
+
+    ``"This is great"`` may become ``"This is graet"``. Positions are drawn among
+    the swappable letter pairs and never overlap, so every draw changes the text
+    in exactly ``n`` places; texts with fewer than ``n`` such places are not
+    applicable. Examples shrink towards typos early in the text.
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise DeclarationError(f"bt.perturb.typos(n): n must be a positive integer, not {n!r}")
+
+    def strategy(value: Any):
+        text = _text(value, "typos")
+        places = _swappable(text)
+        if len(places) < n:
+            return None
+        picks = st.lists(st.sampled_from(places), min_size=n, max_size=n, unique=True).filter(
+            lambda ps: all(b - a > 1 for a, b in zip(sorted(ps), sorted(ps)[1:]))
+        )
+        return picks.map(lambda ps: _swap(text, sorted(ps)))
+
+    return Perturbation(strategy, name=f"typos({n})", key=("typos", n))
+
+
+def _swap(text: str, places: list[int]) -> str:
+    chars = list(text)
+    for i in places:
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
+def _texts(value: str | Sequence[str], name: str) -> tuple[str, ...]:
+    texts = (value,) if isinstance(value, str) else tuple(value)
+    if not texts or not all(isinstance(t, str) for t in texts):
+        raise DeclarationError(f"bt.perturb.{name} needs a string or a non-empty list of strings, not {value!r}")
+    return texts
+
+
+def append(text_or_texts: str | Sequence[str]) -> Perturbation:
+    """Add one of the given texts at the end: ``append(" I loved it.")``.
+
+    With a list, each perturbation draws one of them (shrinking towards the first).
+    """
+    texts = _texts(text_or_texts, "append")
+    options = st.sampled_from(texts)
+    return Perturbation(
+        lambda value: options.map(_text(value, "append").__add__),
+        name=f"append({text_or_texts!r})",
+        key=("append", texts),
+    )
+
+
+def prepend(text_or_texts: str | Sequence[str]) -> Perturbation:
+    """Add one of the given texts at the start: ``prepend("Honestly, ")``."""
+    texts = _texts(text_or_texts, "prepend")
+    options = st.sampled_from(texts)
+    return Perturbation(
+        lambda value: options.map(lambda t: t + _text(value, "prepend")),
+        name=f"prepend({text_or_texts!r})",
+        key=("prepend", texts),
+    )
+
+
+def replace(mapping: Mapping[str, str | Sequence[str]]) -> Perturbation:
+    """Replace a whole word or phrase by one of its alternatives, everywhere it occurs.
+
+    ``replace({"Chicago": ["Denver", "Boston"], "good": "nice"})`` draws one key
+    present in the text and one of its replacements. Matching is case-sensitive
+    and on word boundaries; texts with no key are not applicable.
+    """
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise DeclarationError(f"bt.perturb.replace needs a non-empty mapping, not {mapping!r}")
+    table = {k: _texts(v, "replace") for k, v in mapping.items()}
+    patterns = {k: re.compile(r"(?<!\w)" + re.escape(k) + r"(?!\w)") for k in table}
+
+    def strategy(value: Any):
+        text = _text(value, "replace")
+        present = [k for k, pat in patterns.items() if pat.search(text)]
+        if not present:
+            return None
+        return st.sampled_from(present).flatmap(
+            lambda k: st.sampled_from(table[k]).map(lambda r: patterns[k].sub(lambda _: r, text))
+        )
+
+    return Perturbation(
+        strategy,
+        name=f"replace({mapping!r})",
+        key=("replace", tuple((k, v) for k, v in table.items())),
+    )
