@@ -25,3 +25,7 @@ class NotApplicable(Exception):
     Inputs for which every drawn perturbation is not applicable are reported as
     *not applicable*; they never count as passes.
     """
+
+
+for _cls in (BehaveError, DeclarationError, ModelError, BehaviorFailed, NotApplicable):
+    _cls.__module__ = "behavetest"

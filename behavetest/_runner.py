@@ -171,6 +171,8 @@ class Behave:
     # -- helpers ---------------------------------------------------------------
 
     def _inputs(self, inputs: Any, where: str) -> list:
+        if hasattr(inputs, "columns") and callable(getattr(inputs, "to_dict", None)):
+            inputs = inputs.to_dict("records")  # a pandas DataFrame: one dict row per input
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise DeclarationError(f"behave.{where} needs a list of inputs, not {type(inputs).__name__}")
         inputs = list(inputs)

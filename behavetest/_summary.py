@@ -1,0 +1,126 @@
+"""Aggregating results (plain dicts) per model and capability, and rendering the terminal summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable
+
+from ._stats import wilson
+
+STATUS_ORDER = ("error", "fail", "pass", "tracked", "n/a")
+
+
+def sort_results(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Results in a run-independent order (xdist finishes tests in any order)."""
+    return sorted(results, key=lambda r: (r["model"], r["capability"], r["nodeid"], r["name"]))
+
+
+def capability_status(statuses: Iterable[str]) -> str:
+    present = set(statuses)
+    if "error" in present:
+        return "error"
+    if "fail" in present:
+        return "fail"
+    if "pass" in present:
+        return "pass"
+    return "tracked" if "tracked" in present else "n/a"
+
+
+def summarize(results: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per model, per capability: tests, pooled cases and failures, rate, Wilson interval, status."""
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for r in results:
+        groups[r["model"]][r["capability"]].append(r)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for model in sorted(groups):
+        out[model] = {}
+        for capability in sorted(groups[model]):
+            tests = groups[model][capability]
+            cases = sum(t["cases"] for t in tests)
+            failures = sum(t["failures"] for t in tests)
+            out[model][capability] = {
+                "tests": len(tests),
+                "cases": cases,
+                "failures": failures,
+                "fail_rate": failures / cases if cases else None,
+                "ci": list(wilson(failures, cases)),
+                "status": capability_status(t["status"] for t in tests),
+            }
+    return out
+
+
+def _rate(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1%}"
+
+
+def _ci(ci: list[float], cases: int) -> str:
+    return "-" if not cases else f"{ci[0]:.1%} - {ci[1]:.1%}"
+
+
+def _status(status: str) -> str:
+    return status.upper() if status in ("fail", "error") else status
+
+
+def render(results: list[dict[str, Any]], *, details: bool = False, examples: int = 3) -> str:
+    """The "behavioral summary" text: a table per model, optionally a row per test with examples."""
+    from tabulate import tabulate
+
+    results = sort_results(results)
+    lines: list[str] = []
+    for model, capabilities in summarize(results).items():
+        rows = [
+            [cap, s["tests"], s["cases"], s["failures"], _rate(s["fail_rate"]), _ci(s["ci"], s["cases"]), _status(s["status"])]
+            for cap, s in capabilities.items()
+        ]
+        lines.append(f"model: {model}")
+        lines.append(
+            tabulate(rows, headers=["capability", "tests", "cases", "failed", "fail rate", "95% CI", "status"],
+                     colalign=("left", "right", "right", "right", "right", "right", "left"))
+        )
+        if details:
+            lines.append("")
+            lines.extend(_details([r for r in results if r["model"] == model], examples))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def _details(results: list[dict[str, Any]], examples: int) -> list[str]:
+    from tabulate import tabulate
+
+    rows = []
+    for r in results:
+        limit = "-" if r["max_fail_rate"] is None else f"{r['max_fail_rate']:.1%}"
+        rows.append([r["capability"], r["name"], r["type"], r["cases"], r["failures"], _rate(r["fail_rate"]),
+                     _ci(r["ci"], r["cases"]), limit, _status(r["status"])])
+    out = [tabulate(rows, headers=["capability", "test", "type", "cases", "failed", "fail rate", "95% CI", "max", "status"],
+                    colalign=("left", "left", "left", "right", "right", "right", "right", "right", "left"))]
+    for r in results:
+        shown = r["examples"][:examples]
+        if r.get("error"):
+            out.append(f"  {r['name']}: {r['error'].splitlines()[0]}")
+        if r["not_applicable"]:
+            out.append(f"  {r['name']}: {r['not_applicable']} inputs not applicable to {r.get('perturbation')}")
+        if shown:
+            out.append(f"  {r['name']} ({r['capability']}), failing examples:")
+            out.extend(f"    {_example(e)}" for e in shown)
+    return out
+
+
+def _pred(p: dict[str, Any]) -> str:
+    if "score" in p:
+        return f"score={p['score']:.3g}"
+    if "probs" in p:
+        return f"{p['label']} ({p['probs'][str(p['label'])]:.2f})"
+    return str(p.get("label"))
+
+
+def _clip(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _example(e: dict[str, Any]) -> str:
+    text = f"{_clip(e['input'])} -> {_pred(e['prediction'])}"
+    if "perturbed" in e:
+        text += f"  |  {_clip(e['perturbed'])} -> {_pred(e['perturbed_prediction'])}"
+    return text
