@@ -6,6 +6,7 @@ and error types. Everything else lives in private modules.
 """
 
 from . import expect, perturb
+from ._check import check
 from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
 from ._model import Model
 from ._perturbation import Perturbation, perturbation
@@ -17,5 +18,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Behave", "BehaveError", "BehaviorFailed", "DeclarationError", "Example", "Model", "ModelError",
-    "NotApplicable", "Perturbation", "Prediction", "Result", "expect", "perturb", "perturbation",
+    "NotApplicable", "Perturbation", "Prediction", "Result", "check", "expect", "perturb", "perturbation",
 ]

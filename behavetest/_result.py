@@ -37,6 +37,8 @@ class Example:
     perturbed: Any = None
     perturbed_prediction: Prediction | None = None
     expected: Any = None
+    minimal: Any = None
+    minimal_prediction: Prediction | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"input": _jsonable(self.input), "prediction": self.prediction.to_dict()}
@@ -45,13 +47,19 @@ class Example:
             out["perturbed_prediction"] = self.perturbed_prediction.to_dict()
         if self.expected is not None:
             out["expected"] = _jsonable(self.expected)
+        if self.minimal_prediction is not None:
+            out["minimal"] = _jsonable(self.minimal)
+            out["minimal_prediction"] = self.minimal_prediction.to_dict()
         return out
 
     def __str__(self) -> str:
         want = "" if self.expected is None else f" (expected {self.expected})"
         if self.perturbed_prediction is None:
             return f"{self.input!r} -> {self.prediction}{want}"
-        return f"{self.input!r} -> {self.prediction}  |  {self.perturbed!r} -> {self.perturbed_prediction}{want}"
+        if self.minimal_prediction is not None:
+            return (f"{self.input!r} -> minimal failing perturbation {self.minimal!r} "
+                    f"({self.prediction} before, {self.minimal_prediction} after)")
+        return f"{self.input!r} -> {self.perturbed!r} ({self.prediction} before, {self.perturbed_prediction} after)"
 
 
 @dataclass
@@ -85,6 +93,7 @@ class Result:
     unique_inputs: int = 0
     examples: list[Example] = field(default_factory=list)
     error: str | None = None
+    replay: dict[str, int] | None = None
     predicted: int = 0
     model_calls: int = 0
 
@@ -148,5 +157,6 @@ class Result:
                 noops=self.noops,
                 samples=self.samples,
                 perturbation=self.perturbation,
+                replay=self.replay,
             )
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -14,7 +15,9 @@ from ._keys import cache_key
 from ._model import Model
 from ._perturbation import as_perturbation
 from ._prediction import Predictions
+from ._replay import ReplayStore
 from ._result import FAIL, Example, Result
+from ._shrink import shrink
 
 MAX_EXAMPLES = 10
 SHOWN_EXAMPLES = 5
@@ -34,11 +37,17 @@ class Behave:
         nodeid: str = "",
         generator: Generator | None = None,
         record: Callable[[Result], None] | None = None,
+        shrink_budget: int = 200,
+        shrink_cases: int = 3,
+        replay: ReplayStore | None = None,
     ) -> None:
         self._test_name = test_name
         self._nodeid = nodeid
         self._generator = generator or Generator(seed=0)
         self._record = record or (lambda result: None)
+        self._shrink_budget = shrink_budget
+        self._shrink_cases = shrink_cases
+        self._replay = replay
         self._names: set[str] = set()
 
     def mft(
@@ -58,6 +67,8 @@ class Behave:
         ...            capability="Negation", max_fail_rate=0.1)
         """
         __tracebackhide__ = True
+        if expect is None and labels is None and getattr(inputs, "labels", None) is not None:
+            labels = inputs.labels  # a template whose cases carry their expected labels
         inputs = self._inputs(inputs, "mft")
         if (expect is None) == (labels is None):
             raise DeclarationError("behave.mft needs exactly one of expect= (for every input) or labels= (one per input)")
@@ -141,6 +152,13 @@ class Behave:
             applicable[case_of] = True
             pert_keys = [cache_key(x) for x in perturbed]
             result.unique_inputs = len(set(keys).union(pert_keys))
+            test_id = f"{self._nodeid}::{result.name}::{model.name}::{kind}"
+            replayed = self._replay.load(test_id) if self._replay is not None else []
+            flat = [x for pair in replayed for x in pair]
+            # Remembered failures go first, in the same batches as the measured cases.
+            model._predict_keys(flat + inputs + perturbed, [cache_key(x) for x in flat] + keys + pert_keys)
+            if replayed:
+                result.replay = self._check_replay(model, expect, replayed)
             preds = model._predict_keys(inputs + perturbed, keys + pert_keys)
             before = preds.take(case_of)
             after = preds.take(np.arange(len(inputs), len(inputs) + len(perturbed)))
@@ -153,7 +171,31 @@ class Behave:
             result.not_applicable = len(inputs) - result.cases
             result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
             result.examples = self._pair_examples(preds, inputs, perturbed, case_of, ok, before, after, expect)
+            if self._replay is not None:
+                self._replay.save(test_id, [(e.input, e.perturbed) for e in result.examples])
+            if perturbation.shrinkable and self._shrink_budget > 0:
+                result.examples = self._shrunk(model, perturbation, expect, result.examples)
         return self._finish(result)
+
+    @staticmethod
+    def _check_replay(model, expect, replayed) -> dict[str, int]:
+        originals = [a for a, _ in replayed]
+        perturbed = [b for _, b in replayed]
+        ok = expect.check_pairs(model, model.predict(originals), model.predict(perturbed), originals, perturbed)
+        return {"cases": len(replayed), "still_failing": int((~ok).sum()), "now_passing": int(ok.sum())}
+
+    def _shrunk(self, model, perturbation, expect, examples: list[Example]) -> list[Example]:
+        budget = self._shrink_budget
+        out = []
+        for i, example in enumerate(examples):
+            if i < self._shrink_cases and budget > 0:
+                start = model.calls
+                minimal = shrink(model, perturbation, expect, example.input, seed=self._generator.seed, budget=budget)
+                budget -= model.calls - start
+                if minimal is not None:
+                    example = replace(example, minimal=minimal, minimal_prediction=model.predict([minimal]).at(0, minimal))
+            out.append(example)
+        return out
 
     @staticmethod
     def _pair_examples(preds, inputs, perturbed, case_of, ok, before: Predictions, after: Predictions, expect) -> list[Example]:
@@ -200,12 +242,7 @@ class Behave:
     def _new(self, model, kind, capability, name, max_fail_rate, expect, labels) -> Result:
         if not isinstance(model, Model):
             raise DeclarationError(f"behave.{kind.lower()} needs a bt.Model as its first argument, not {type(model).__name__}")
-        if not isinstance(capability, str) or not capability.strip():
-            raise DeclarationError(f"behave.{kind.lower()} needs capability=, a non-empty name such as 'Negation'")
-        if max_fail_rate is not None and not (
-            isinstance(max_fail_rate, (int, float)) and not isinstance(max_fail_rate, bool) and 0 <= max_fail_rate <= 1 and not math.isnan(max_fail_rate)
-        ):
-            raise DeclarationError(f"max_fail_rate must be a number between 0 and 1, not {max_fail_rate!r}")
+        validate_declaration(f"behave.{kind.lower()}", capability, max_fail_rate)
         name = name or self._test_name
         if name in self._names:
             n = 2
@@ -235,6 +272,18 @@ class Behave:
         if result.status == FAIL:
             raise BehaviorFailed(failure_message(result))
         return result
+
+
+def validate_declaration(where: str, capability: Any, max_fail_rate: Any) -> None:
+    if not isinstance(capability, str) or not capability.strip():
+        raise DeclarationError(f"{where} needs capability=, a non-empty name such as 'Negation', not {capability!r}")
+    if max_fail_rate is not None and not (
+        isinstance(max_fail_rate, (int, float))
+        and not isinstance(max_fail_rate, bool)
+        and not math.isnan(max_fail_rate)
+        and 0 <= max_fail_rate <= 1
+    ):
+        raise DeclarationError(f"{where}: max_fail_rate must be a number between 0 and 1, not {max_fail_rate!r}")
 
 
 class _Measuring:

@@ -98,6 +98,10 @@ def _details(results: list[dict[str, Any]], examples: int) -> list[str]:
         shown = r["examples"][:examples]
         if r.get("error"):
             out.append(f"  {r['name']}: {r['error'].splitlines()[0]}")
+        if r.get("replay"):
+            rp = r["replay"]
+            out.append(f"  {r['name']}: replayed {rp['cases']} earlier failures: {rp['still_failing']} still fail, "
+                       f"{rp['now_passing']} now pass (not counted in the rate)")
         if r["not_applicable"]:
             out.append(f"  {r['name']}: {r['not_applicable']} inputs not applicable to {r.get('perturbation')}")
         if shown:
@@ -121,6 +125,8 @@ def _clip(value: Any, limit: int = 80) -> str:
 
 def _example(e: dict[str, Any]) -> str:
     text = f"{_clip(e['input'])} -> {_pred(e['prediction'])}"
-    if "perturbed" in e:
+    if "minimal" in e:
+        text += f"  |  minimal: {_clip(e['minimal'])} -> {_pred(e['minimal_prediction'])}"
+    elif "perturbed" in e:
         text += f"  |  {_clip(e['perturbed'])} -> {_pred(e['perturbed_prediction'])}"
     return text

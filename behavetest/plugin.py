@@ -17,6 +17,7 @@ import pytest
 SKIP_REASON = "behavioral test: run with --behave"
 SCHEMA_VERSION = 1
 DEFAULT_SEED = 0
+DEFAULT_SHRINK_BUDGET = 200
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,7 +30,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="add a row per behavioral test, with failing examples, to the summary (also on with -v)")
     group.addoption("--behave-json", default=None, metavar="PATH",
                     help="write every behavioral result to PATH as JSON; ini: behave_json")
+    group.addoption("--behave-shrink-budget", type=int, default=None, metavar="N",
+                    help=f"model calls per test spent shrinking failures to minimal perturbations "
+                         f"(default {DEFAULT_SHRINK_BUDGET}); ini: behave_shrink_budget")
+    group.addoption("--behave-no-shrink", action="store_true", default=False,
+                    help="do not shrink failing perturbations to minimal ones")
     parser.addini("behave", type="bool", default=False, help="run behavioral tests (like --behave)")
+    parser.addini("behave_shrink_budget", default=str(DEFAULT_SHRINK_BUDGET),
+                  help="model calls per test spent shrinking failures")
     parser.addini("behave_seed", default=str(DEFAULT_SEED), help="seed for generated perturbations")
     parser.addini("behave_json", default="", help="write behavioral results as JSON to this path")
 
@@ -40,7 +48,9 @@ class BehaveSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.enabled = bool(config.getoption("behave") or config.getini("behave"))
-        self.seed = _seed(config)
+        self.seed = _int_option(config, "behave_seed", minimum=None)
+        budget = _int_option(config, "behave_shrink_budget", minimum=0)
+        self.shrink_budget = 0 if config.getoption("behave_no_shrink") else budget
         json_path = config.getoption("behave_json") or config.getini("behave_json")
         self.json_path = Path(json_path) if json_path else None
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
@@ -55,6 +65,14 @@ class BehaveSession:
             self._generator = Generator(seed=self.seed)
         return self._generator
 
+    def replay_store(self):
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return None
+        from ._replay import ReplayStore
+
+        return ReplayStore(cache)
+
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         if self.enabled:
             return
@@ -62,6 +80,29 @@ class BehaveSession:
         for item in items:
             if "behave" in getattr(item, "fixturenames", ()) or item.get_closest_marker("behave"):
                 item.add_marker(skip)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        marker = item.get_closest_marker("behave")
+        if not self.enabled or marker is None or "capability" not in marker.kwargs:
+            return (yield)
+        from ._check import Checks, measure_checks
+
+        obj = getattr(item, "obj", None)
+        if getattr(obj, "is_hypothesis_test", False):
+            from hypothesis import seed
+
+            seed(self.seed)(obj)  # the same examples, hence the same rate, in every run
+        with Checks() as checks:
+            outcome = yield
+        result = measure_checks(checks, item, marker.kwargs, seed=self.seed)
+        item.stash.setdefault(RESULTS_KEY, []).append(result)
+        if result.status == "fail":
+            from ._errors import BehaviorFailed
+            from ._runner import failure_message
+
+            raise BehaviorFailed(failure_message(result))
+        return outcome
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -132,14 +173,18 @@ def write_json_atomic(path: Path, document: Any) -> None:
         raise
 
 
-def _seed(config: pytest.Config) -> int:
-    value = config.getoption("behave_seed")
+def _int_option(config: pytest.Config, name: str, *, minimum: int | None) -> int:
+    value = config.getoption(name)
+    flag = "--" + name.replace("_", "-")
     if value is None:
-        raw = config.getini("behave_seed")
+        raw = config.getini(name)
+        flag = f"ini option {name}"
         try:
             value = int(raw)
         except ValueError:
-            raise pytest.UsageError(f"ini option behave_seed must be an integer, not {raw!r}") from None
+            raise pytest.UsageError(f"{flag} must be an integer, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise pytest.UsageError(f"{flag} must be at least {minimum}, not {value}")
     return value
 
 
@@ -171,4 +216,6 @@ def behave(request: pytest.FixtureRequest):
         nodeid=request.node.nodeid,
         generator=session.generator(),
         record=results.append,
+        shrink_budget=session.shrink_budget,
+        replay=session.replay_store(),
     )

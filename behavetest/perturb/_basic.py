@@ -21,28 +21,31 @@ def _swappable(text: str) -> list[int]:
     return [i for i in range(len(text) - 1) if text[i].isalpha() and text[i + 1].isalpha() and text[i] != text[i + 1]]
 
 
-def typos(n: int = 1) -> Perturbation:
+def typos(n: int | tuple[int, int] = 1) -> Perturbation:
     """``n`` typos, each swapping two adjacent, different letters inside a word.
 
-    ``"This is great"`` may become ``"This is graet"``. Positions are drawn among
-    the swappable letter pairs and never overlap, so every draw changes the text
-    in exactly ``n`` places; texts with fewer than ``n`` such places are not
-    applicable. Examples shrink towards typos early in the text.
+    ``"This is great"`` may become ``"This is graet"``. ``n`` is a count or a
+    ``(low, high)`` range of counts. Places are drawn among the swappable letter
+    pairs and never overlap, so every draw changes the text in that many places;
+    texts with fewer than ``low`` such places are not applicable. Examples shrink
+    towards fewer typos, earlier in the text.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise DeclarationError(f"bt.perturb.typos(n): n must be a positive integer, not {n!r}")
+    low, high = (n, n) if not isinstance(n, tuple) else n
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or not 1 <= low <= high:
+        raise DeclarationError(f"bt.perturb.typos(n): n must be a positive integer or a (low, high) range, not {n!r}")
 
     def strategy(value: Any):
         text = _text(value, "typos")
         places = _swappable(text)
-        if len(places) < n:
+        if len(places) < low:
             return None
-        picks = st.lists(st.sampled_from(places), min_size=n, max_size=n, unique=True).filter(
-            lambda ps: all(b - a > 1 for a, b in zip(sorted(ps), sorted(ps)[1:]))
-        )
-        return picks.map(lambda ps: _swap(text, sorted(ps)))
+        # Duplicates are merged rather than forbidden: unique lists shrink less well.
+        picks = st.lists(st.integers(0, len(places) - 1), min_size=low, max_size=high)
+        chosen = picks.map(lambda ix: sorted({places[i] for i in ix}))
+        apart = chosen.filter(lambda ps: len(ps) >= low and all(b - a > 1 for a, b in zip(ps, ps[1:])))
+        return apart.map(lambda ps: _swap(text, ps))
 
-    return Perturbation(strategy, name=f"typos({n})", key=("typos", n))
+    return Perturbation(strategy, name=f"typos({n!r})", key=("typos", low, high))
 
 
 def _swap(text: str, places: list[int]) -> str:
