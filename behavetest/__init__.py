@@ -13,10 +13,11 @@ from ._perturbation import Perturbation, perturbation
 from ._prediction import Prediction
 from ._result import Example, Result
 from ._runner import Behave
+from ._slices import slice
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Behave", "BehaveError", "BehaviorFailed", "DeclarationError", "Example", "Model", "ModelError",
-    "NotApplicable", "Perturbation", "Prediction", "Result", "check", "expect", "perturb", "perturbation",
+    "NotApplicable", "Perturbation", "Prediction", "Result", "check", "slice", "expect", "perturb", "perturbation",
 ]

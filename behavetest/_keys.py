@@ -54,3 +54,23 @@ def digest(*parts: Any, size: int = 8) -> bytes:
 def stable_int(*parts: Any) -> int:
     """A 64-bit integer derived from ``parts``, stable across processes (unlike ``hash``)."""
     return int.from_bytes(digest(*parts), "big")
+
+
+def case_ids(test_id: str, keys: list, extras: list | None = None) -> list[str]:
+    """Identifiers of a test's cases from the test and each case's content (16 hex digits).
+
+    The same test over the same inputs gives the same identifiers in every run,
+    process and machine, so two runs can be compared case by case.
+    """
+    prefix = test_id.encode("utf-8", "surrogatepass") + b"\x00"
+    extras = extras if extras is not None else [None] * len(keys)
+    out = []
+    for key, extra in zip(keys, extras):
+        body = repr(key if extra is None else (key, extra)).encode("utf-8", "surrogatepass")
+        out.append(hashlib.blake2b(prefix + body, digest_size=8).hexdigest())
+    return out
+
+
+def set_digest(ids: list[str]) -> str:
+    """A digest of a set of case identifiers: equal digests mean both runs saw the same cases."""
+    return hashlib.blake2b("\n".join(sorted(set(ids))).encode(), digest_size=16).hexdigest()

@@ -94,6 +94,9 @@ class Result:
     examples: list[Example] = field(default_factory=list)
     error: str | None = None
     replay: dict[str, int] | None = None
+    slices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cases_digest: str = ""
+    failing_cases: list[str] = field(default_factory=list)
     predicted: int = 0
     model_calls: int = 0
 
@@ -127,6 +130,13 @@ class Result:
     def passed(self) -> bool:
         return self.status in (PASS, TRACKED)
 
+    @property
+    def config_digest(self) -> str:
+        """What makes two runs of this test measure the same thing (not its inputs or threshold)."""
+        from ._keys import digest
+
+        return digest(self.type, self.expectation, self.perturbation, self.samples, self.seed).hex()
+
     def to_dict(self) -> dict[str, Any]:
         """The result as plain builtins (JSON, xdist), without run-dependent cost figures."""
         out = {
@@ -147,6 +157,10 @@ class Result:
             "unique_inputs": self.unique_inputs,
             "examples": [e.to_dict() for e in self.examples],
             "error": self.error,
+            "slices": self.slices,
+            "cases_digest": self.cases_digest,
+            "config": self.config_digest,
+            "failing_cases": self.failing_cases,
         }
         if self.type != "MFT":
             out.update(

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from . import expect as _expect
 from ._errors import BehaveError, BehaviorFailed, DeclarationError
 from ._generate import Generator
-from ._keys import cache_key
+from ._keys import cache_key, case_ids, set_digest
 from ._model import Model
 from ._perturbation import as_perturbation
 from ._prediction import Predictions
 from ._replay import ReplayStore
 from ._result import FAIL, Example, Result
 from ._shrink import shrink
+from ._slices import membership, slice_counts
 
 MAX_EXAMPLES = 10
 SHOWN_EXAMPLES = 5
@@ -60,6 +61,7 @@ class Behave:
         capability: str,
         name: str | None = None,
         max_fail_rate: float | None = None,
+        slices: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> Result:
         """Minimum functionality: every input must satisfy ``expect``, or get its label from ``labels``.
 
@@ -69,6 +71,7 @@ class Behave:
         __tracebackhide__ = True
         if expect is None and labels is None and getattr(inputs, "labels", None) is not None:
             labels = inputs.labels  # a template whose cases carry their expected labels
+        source = inputs
         inputs = self._inputs(inputs, "mft")
         if (expect is None) == (labels is None):
             raise DeclarationError("behave.mft needs exactly one of expect= (for every input) or labels= (one per input)")
@@ -88,7 +91,7 @@ class Behave:
                 ok = preds.label_idx == wanted
             else:
                 ok = self._as_bool(expect.check(model, preds, inputs), len(inputs), expect)
-            result.cases, result.failures = len(inputs), int((~ok).sum())
+            self._score(result, keys, np.ones(len(inputs), dtype=bool), ~ok, slices, inputs, source, labels)
             result.examples = [
                 Example(inputs[i], preds.at(i, inputs[i]), expected=labels[i] if labels is not None else expect.description)
                 for i in np.flatnonzero(~ok)[:MAX_EXAMPLES]
@@ -106,10 +109,12 @@ class Behave:
         capability: str,
         name: str | None = None,
         max_fail_rate: float | None = None,
+        slices: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> Result:
         """Invariance: up to ``samples`` perturbations of each input must keep ``expect`` (same label by default)."""
         __tracebackhide__ = True
-        return self._perturbed("INV", model, inputs, perturb, expect or _expect.same_label(), samples, capability, name, max_fail_rate)
+        expect = expect or _expect.same_label()
+        return self._perturbed("INV", model, inputs, perturb, expect, samples, capability, name, max_fail_rate, slices)
 
     def dir(
         self,
@@ -122,16 +127,18 @@ class Behave:
         capability: str,
         name: str | None = None,
         max_fail_rate: float | None = None,
+        slices: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> Result:
         """Directional expectation: each perturbation must move the prediction as ``expect`` says."""
         __tracebackhide__ = True
         if expect is None:
             raise DeclarationError("behave.dir needs expect=, e.g. bt.expect.increase('positive')")
-        return self._perturbed("DIR", model, inputs, perturb, expect, samples, capability, name, max_fail_rate)
+        return self._perturbed("DIR", model, inputs, perturb, expect, samples, capability, name, max_fail_rate, slices)
 
-    def _perturbed(self, kind, model, inputs, perturb, expect, samples, capability, name, max_fail_rate) -> Result:
+    def _perturbed(self, kind, model, inputs, perturb, expect, samples, capability, name, max_fail_rate, slices) -> Result:
         __tracebackhide__ = True
         where = kind.lower()
+        source = inputs
         inputs = self._inputs(inputs, where)
         perturbation = as_perturbation(perturb)
         self._expectation(expect, where)
@@ -166,9 +173,7 @@ class Behave:
             ok = self._as_bool(expect.check_pairs(model, before, after, originals, perturbed), len(perturbed), expect)
             failed_cases = np.zeros(len(inputs), dtype=bool)
             failed_cases[case_of[~ok]] = True
-            result.cases = int(applicable.sum())
-            result.failures = int(failed_cases.sum())
-            result.not_applicable = len(inputs) - result.cases
+            self._score(result, keys, applicable, failed_cases, slices, inputs, source, None)
             result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
             result.examples = self._pair_examples(preds, inputs, perturbed, case_of, ok, before, after, expect)
             if self._replay is not None:
@@ -176,6 +181,15 @@ class Behave:
             if perturbation.shrinkable and self._shrink_budget > 0:
                 result.examples = self._shrunk(model, perturbation, expect, result.examples)
         return self._finish(result)
+
+    def _score(self, result, keys, applicable, failed, slices, inputs, source, labels) -> None:
+        """Counts, per-slice counts and case identifiers of a measured test."""
+        result.cases, result.failures = int(applicable.sum()), int((failed & applicable).sum())
+        result.not_applicable = len(keys) - result.cases
+        result.slices = slice_counts(membership(inputs, slices, source), applicable, failed)
+        ids = case_ids(f"{self._nodeid}::{result.name}", keys, labels)
+        result.cases_digest = set_digest([i for i, a in zip(ids, applicable) if a])
+        result.failing_cases = sorted({ids[i] for i in np.flatnonzero(failed & applicable)})
 
     @staticmethod
     def _check_replay(model, expect, replayed) -> dict[str, int]:
