@@ -49,6 +49,59 @@ def summarize(results: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
     return out
 
 
+def summarize_slices(results: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """Per model, capability and slice: cases and failures pooled over the capability's tests."""
+    pooled: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    for r in results:
+        for name, counts in (r.get("slices") or {}).items():
+            cell = pooled[r["model"]][r["capability"]][name]
+            cell[0] += counts["cases"]
+            cell[1] += counts["failures"]
+    return {
+        model: {
+            cap: {
+                name: {"cases": c, "failures": f, "fail_rate": f / c if c else None, "ci": list(wilson(f, c))}
+                for name, (c, f) in sorted(slices.items())
+            }
+            for cap, slices in sorted(caps.items())
+        }
+        for model, caps in sorted(pooled.items())
+    }
+
+
+def render_slices(results: list[dict[str, Any]]) -> str:
+    """The capability x slice table: one row per model, capability and slice."""
+    from tabulate import tabulate
+
+    rows = [
+        [model, cap, name, s["cases"], s["failures"], _rate(s["fail_rate"]), _ci(s["ci"], s["cases"])]
+        for model, caps in summarize_slices(results).items()
+        for cap, slices in caps.items()
+        for name, s in slices.items()
+    ]
+    if not rows:
+        return "no slices were declared"
+    return tabulate(rows, headers=["model", "capability", "slice", "cases", "failed", "fail rate", "95% CI"],
+                    colalign=("left", "left", "left", "right", "right", "right", "right"))
+
+
+def render_comparison(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """Models side by side: one row per capability, a fail-rate column per model."""
+    from tabulate import tabulate
+
+    models = sorted(summary)
+    capabilities = sorted({cap for caps in summary.values() for cap in caps})
+    rows = []
+    for cap in capabilities:
+        row = [cap]
+        for model in models:
+            s = summary[model].get(cap)
+            row.append("-" if s is None or not s["cases"] else
+                       f"{_rate(s['fail_rate'])} ({_ci(s['ci'], s['cases'])}) {_status(s['status'])}")
+        rows.append(row)
+    return tabulate(rows, headers=["capability", *models], colalign=("left", *["right"] * len(models)))
+
+
 def _rate(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.1%}"
 
@@ -61,13 +114,19 @@ def _status(status: str) -> str:
     return status.upper() if status in ("fail", "error") else status
 
 
-def render(results: list[dict[str, Any]], *, details: bool = False, examples: int = 3) -> str:
-    """The "behavioral summary" text: a table per model, optionally a row per test with examples."""
+def render(results: list[dict[str, Any]], *, details: bool = False, slices: bool = False, examples: int = 3) -> str:
+    """The "behavioral summary" text.
+
+    A table per model (a row per capability), then the models side by side when
+    there are several, the capability x slice table with ``slices``, and a row per
+    test with failing examples with ``details``.
+    """
     from tabulate import tabulate
 
     results = sort_results(results)
+    summary = summarize(results)
     lines: list[str] = []
-    for model, capabilities in summarize(results).items():
+    for model, capabilities in summary.items():
         rows = [
             [cap, s["tests"], s["cases"], s["failures"], _rate(s["fail_rate"]), _ci(s["ci"], s["cases"]), _status(s["status"])]
             for cap, s in capabilities.items()
@@ -81,6 +140,10 @@ def render(results: list[dict[str, Any]], *, details: bool = False, examples: in
             lines.append("")
             lines.extend(_details([r for r in results if r["model"] == model], examples))
         lines.append("")
+    if len(summary) > 1:
+        lines += ["models side by side (fail rate, 95% CI, status):", render_comparison(summary), ""]
+    if slices:
+        lines += ["capability x slice:", render_slices(results), ""]
     return "\n".join(lines).rstrip("\n")
 
 
