@@ -1,0 +1,288 @@
+"""Loading and validating declarative suite files (YAML), with errors that give file, line and fix.
+
+The format is documented in docs/suites.md. Loading is safe (``yaml.SafeLoader``)
+and every value is checked before any test runs, so a bad file fails collection
+with one clear error, never a traceback from deep inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import BehaveError
+
+TYPES = ("MFT", "INV", "DIR")
+TEST_KEYS = {
+    "name", "capability", "type", "inputs", "template", "labels", "expect", "perturb",
+    "samples", "max_fail_rate", "slices", "marks",
+}
+SUITE_KEYS = {"version", "suite", "model", "slices", "tests", "description"}
+TEMPLATE_KEYS = {"text", "label", "n", "seed"}
+
+
+class SuiteError(BehaveError):
+    """A suite file is malformed; the message names the file, the line and the fix."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str, fix: str = "") -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}" + (f"\n  fix: {fix}" if fix else ""))
+        self.path, self.line = str(path), line
+
+
+class Node:
+    """A YAML value with the line it starts on (1-based)."""
+
+    __slots__ = ("value", "line")
+
+    def __init__(self, value: Any, line: int) -> None:
+        self.value, self.line = value, line
+
+    def plain(self) -> Any:
+        """The value with line information stripped, recursively."""
+        v = self.value
+        if isinstance(v, dict):
+            return {k: n.plain() for k, n in v.items()}
+        if isinstance(v, list):
+            return [n.plain() for n in v]
+        return v
+
+
+def _compose(path: Path, text: str) -> Node:
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SuiteError(path, line, f"not valid YAML: {problem}", "check indentation, quotes and colons") from None
+    if root is None:
+        raise SuiteError(path, 1, "the file is empty", "add a top-level 'tests:' list (see docs/suites.md)")
+    return _convert(path, root, yaml)
+
+
+def _convert(path: Path, node: Any, yaml: Any) -> Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(path, key_node, yaml)
+            if not isinstance(key, str):
+                raise SuiteError(path, key_node.start_mark.line + 1, f"keys must be strings, not {key!r}")
+            if key in out:
+                raise SuiteError(path, key_node.start_mark.line + 1, f"duplicate key {key!r}", "remove one of them")
+            out[key] = _convert(path, value_node, yaml)
+        return Node(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(path, item, yaml) for item in node.value], line)
+    return Node(_scalar(path, node, yaml), line)
+
+
+def _scalar(path: Path, node: Any, yaml: Any) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SuiteError(path, node.start_mark.line + 1, "a mapping key must be a plain value")
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise SuiteError(path, node.start_mark.line + 1, f"bad value: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+@dataclass
+class SuiteTest:
+    """One validated test of a suite file."""
+
+    path: str
+    line: int
+    name: str
+    capability: str
+    type: str
+    inputs: list | None = None
+    template: list[dict[str, Any]] | None = None
+    labels: list | None = None
+    expect: Any = None
+    perturb: Any = None
+    samples: int = 1
+    max_fail_rate: float | None = None
+    slices: dict[str, Any] = field(default_factory=dict)
+    marks: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def error(self, key: str, message: str, fix: str = "") -> SuiteError:
+        return SuiteError(self.path, self.lines.get(key, self.line), f"test {self.name!r}: {message}", fix)
+
+
+@dataclass
+class Suite:
+    """A validated suite file."""
+
+    path: str
+    name: str
+    tests: list[SuiteTest]
+    model: Any = None
+    model_line: int | None = None
+    slices: dict[str, Any] = field(default_factory=dict)
+
+
+def load_suite(path: Path | str) -> Suite:
+    """Read and validate a suite file; raises :class:`SuiteError` naming file, line and fix."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(path, None, f"cannot read the file: {exc}") from None
+    return parse_suite(path, text)
+
+
+def parse_suite(path: Path | str, text: str) -> Suite:
+    path = Path(path)
+    root = _compose(path, text)
+    if not isinstance(root.value, dict):
+        raise SuiteError(path, root.line, "the top level must be a mapping with a 'tests:' list", "start the file with 'tests:'")
+    top = root.value
+    _unknown(path, top, SUITE_KEYS, "the suite")
+    version = top.get("version")
+    if version is not None and version.value != 1:
+        raise SuiteError(path, version.line, f"unsupported version {version.value!r}", "use 'version: 1'")
+    tests_node = top.get("tests")
+    if tests_node is None:
+        raise SuiteError(path, root.line, "no 'tests:' list", "add 'tests:' with at least one test")
+    if not isinstance(tests_node.value, list) or not tests_node.value:
+        raise SuiteError(path, tests_node.line, "'tests' must be a non-empty list of tests", "write each test as '- name: ...'")
+    tests, names = [], set()
+    for node in tests_node.value:
+        test = _test(path, node)
+        if test.name in names:
+            raise SuiteError(path, test.lines["name"], f"duplicate test name {test.name!r}", "give every test a unique name")
+        names.add(test.name)
+        tests.append(test)
+    name = _string(path, top["suite"], "suite") if "suite" in top else path.name.split(".")[0]
+    model = top.get("model")
+    model_value = None
+    if model is not None:
+        model_value = model.plain()
+        ok = isinstance(model_value, str) and ":" in model_value or (
+            isinstance(model_value, dict) and set(model_value) == {"fixture"} and isinstance(model_value["fixture"], str)
+        )
+        if not ok:
+            raise SuiteError(path, model.line, f"model must be 'module:attribute' or {{fixture: name}}, not {model_value!r}",
+                             "e.g. 'model: mypkg.models:sentiment' or 'model: {fixture: sentiment}'")
+    slices = _slices(path, top.get("slices"), "the suite")
+    return Suite(str(path), name, tests, model_value, model.line if model else None, slices)
+
+
+def _unknown(path: Path, mapping: dict[str, Node], allowed: set[str], what: str) -> None:
+    for key, node in mapping.items():
+        if key not in allowed:
+            raise SuiteError(path, node.line, f"unknown key {key!r} in {what}", f"use one of: {', '.join(sorted(allowed))}")
+
+
+def _string(path: Path, node: Node, key: str) -> str:
+    if not isinstance(node.value, str) or not node.value.strip():
+        raise SuiteError(path, node.line, f"{key!r} must be a non-empty string, not {node.value!r}")
+    return node.value
+
+
+def _slices(path: Path, node: Node | None, what: str) -> dict[str, Any]:
+    if node is None:
+        return {}
+    if not isinstance(node.value, dict):
+        raise SuiteError(path, node.line, f"slices of {what} must map names to 'module:function' predicates")
+    out = {}
+    for name, ref in node.value.items():
+        if not isinstance(ref.value, str) or ":" not in ref.value:
+            raise SuiteError(path, ref.line, f"slice {name!r} must be a 'module:function' reference, not {ref.value!r}",
+                             "write e.g. 'short: mypkg.slices:is_short'")
+        out[name] = ref.value
+    return out
+
+
+def _test(path: Path, node: Node) -> SuiteTest:
+    if not isinstance(node.value, dict):
+        raise SuiteError(path, node.line, f"each test must be a mapping, not {type(node.value).__name__}",
+                         "write '- name: ...' followed by its keys, indented")
+    t = node.value
+    _unknown(path, t, TEST_KEYS, "a test")
+    for key in ("name", "capability", "type"):
+        if key not in t:
+            raise SuiteError(path, node.line, f"a test has no {key!r}", f"add '{key}: ...' to it")
+    name = _string(path, t["name"], "name")
+    test = SuiteTest(str(path), node.line, name, _string(path, t["capability"], "capability"), "", lines={k: n.line for k, n in t.items()})
+    kind = t["type"].value
+    if not isinstance(kind, str) or kind.upper() not in TYPES:
+        raise test.error("type", f"type must be one of MFT, INV, DIR, not {kind!r}")
+    test.type = kind.upper()
+    if ("inputs" in t) == ("template" in t):
+        raise test.error("name", "needs exactly one of 'inputs' (a list) and 'template'", "add 'inputs: [...]' or 'template: {text: ...}'")
+    if "inputs" in t:
+        inputs = t["inputs"].plain()
+        if not isinstance(inputs, list) or not inputs:
+            raise test.error("inputs", "'inputs' must be a non-empty list")
+        test.inputs = inputs
+    else:
+        test.template = _templates(test, t["template"])
+    if "labels" in t:
+        if test.type != "MFT":
+            raise test.error("labels", "'labels' is for MFT tests only", "use 'expect:' for INV and DIR")
+        labels = t["labels"].plain()
+        if not isinstance(labels, list) or test.inputs is None or len(labels) != len(test.inputs):
+            raise test.error("labels", "'labels' must be a list with one label per input")
+        test.labels = labels
+    if test.type in ("INV", "DIR"):
+        if "perturb" not in t:
+            raise test.error("name", f"{test.type} tests need 'perturb:'", "e.g. 'perturb: {typos: 1}'")
+        test.perturb = t["perturb"].plain()
+        if test.type == "DIR" and "expect" not in t:
+            raise test.error("name", "DIR tests need 'expect:'", "e.g. 'expect: {increase: positive}'")
+    elif "perturb" in t:
+        raise test.error("perturb", "MFT tests take no perturbation", "use type INV or DIR, or remove 'perturb'")
+    if test.type == "MFT" and "expect" not in t and test.labels is None and not _template_labels(test):
+        raise test.error("name", "MFT tests need 'expect:', 'labels:' or a template 'label:'", "e.g. 'expect: {label: negative}'")
+    if "expect" in t:
+        test.expect = t["expect"].plain()
+    if "samples" in t:
+        samples = t["samples"].value
+        if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+            raise test.error("samples", f"samples must be a positive integer, not {samples!r}")
+        test.samples = samples
+    if "max_fail_rate" in t:
+        rate = t["max_fail_rate"].value
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
+            raise test.error("max_fail_rate", f"max_fail_rate must be a number from 0 to 1, not {rate!r}", "e.g. 'max_fail_rate: 0.1'")
+        test.max_fail_rate = float(rate)
+    test.slices = _slices(path, t.get("slices"), f"test {name!r}")
+    if "marks" in t:
+        marks = t["marks"].plain()
+        if not isinstance(marks, list) or not all(isinstance(m, str) and m.isidentifier() for m in marks):
+            raise test.error("marks", "marks must be a list of marker names", "e.g. 'marks: [slow]'")
+        test.marks = marks
+    return test
+
+
+def _templates(test: SuiteTest, node: Node) -> list[dict[str, Any]]:
+    items = node.value if isinstance(node.value, list) else [node]
+    out = []
+    for item in items:
+        spec = item.plain()
+        if not isinstance(spec, dict) or not isinstance(spec.get("text"), str):
+            raise SuiteError(test.path, item.line, f"test {test.name!r}: a template needs 'text:'",
+                             "e.g. template: {text: '{first_name} is {a:adj} actor.', adj: [good, great]}")
+        for key, value in spec.items():
+            if key in TEMPLATE_KEYS:
+                continue
+            if not isinstance(value, list) or not value:
+                raise SuiteError(test.path, item.line, f"test {test.name!r}: template values for {key!r} must be a non-empty list")
+        n = spec.get("n")
+        if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+            raise SuiteError(test.path, item.line, f"test {test.name!r}: template n must be a positive integer, not {n!r}")
+        out.append(spec)
+    return out
+
+
+def _template_labels(test: SuiteTest) -> bool:
+    return bool(test.template) and all("label" in spec for spec in test.template)
