@@ -30,7 +30,7 @@ def typos(n: int | tuple[int, int] = 1) -> Perturbation:
     texts with fewer than ``low`` such places are not applicable. Examples shrink
     towards fewer typos, earlier in the text.
     """
-    low, high = (n, n) if not isinstance(n, tuple) else n
+    low, high = (n, n) if not isinstance(n, (tuple, list)) or len(n) != 2 else n
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or not 1 <= low <= high:
         raise DeclarationError(f"bt.perturb.typos(n): n must be a positive integer or a (low, high) range, not {n!r}")
 
@@ -45,7 +45,7 @@ def typos(n: int | tuple[int, int] = 1) -> Perturbation:
         apart = chosen.filter(lambda ps: len(ps) >= low and all(b - a > 1 for a, b in zip(ps, ps[1:])))
         return apart.map(lambda ps: _swap(text, ps))
 
-    return Perturbation(strategy, name=f"typos({n!r})", key=("typos", low, high))
+    return Perturbation(strategy, name=f"typos({n if low == high else (low, high)!r})", key=("typos", low, high))
 
 
 def _swap(text: str, places: list[int]) -> str:
