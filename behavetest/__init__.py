@@ -1,23 +1,70 @@
 """behavetest: behavioral testing of machine-learned models as a pytest plugin.
 
 The public API: :class:`Model`, the ``expect`` and ``perturb`` namespaces,
-:func:`perturbation` for writing perturbations with Hypothesis, and the result
-and error types. Everything else lives in private modules.
+:func:`perturbation` for writing perturbations with Hypothesis, templates and
+lexicons, slices, :func:`check` for property tests, :func:`run` for notebooks,
+and the result and error types. Everything else lives in private modules.
+
+Names are imported on first use, so that loading the pytest plugin (which
+imports this package) costs nothing on a plain ``pytest`` run.
 """
 
-from . import expect, perturb
-from ._check import check
-from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
-from ._model import Model
-from ._perturbation import Perturbation, perturbation
-from ._prediction import Prediction
-from ._result import Example, Result
-from ._runner import Behave
-from ._slices import slice
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Behave", "BehaveError", "BehaviorFailed", "DeclarationError", "Example", "Model", "ModelError",
-    "NotApplicable", "Perturbation", "Prediction", "Result", "check", "slice", "expect", "perturb", "perturbation",
-]
+_EXPORTS = {
+    "Behave": "._runner",
+    "BehaveError": "._errors",
+    "BehaviorFailed": "._errors",
+    "Case": "._template",
+    "DeclarationError": "._errors",
+    "Example": "._result",
+    "Model": "._model",
+    "ModelError": "._errors",
+    "NotApplicable": "._errors",
+    "Perturbation": "._perturbation",
+    "Prediction": "._prediction",
+    "Result": "._result",
+    "Template": "._template",
+    "check": "._check",
+    "lexicon": "._lexicons",
+    "perturbation": "._perturbation",
+    "run": "._notebook",
+    "slice": "._slices",
+    "template": "._template",
+}
+_SUBMODULES = {"expect", "perturb"}
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+if TYPE_CHECKING:
+    from . import expect, perturb
+    from ._check import check
+    from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
+    from ._lexicons import lexicon
+    from ._model import Model
+    from ._notebook import run
+    from ._perturbation import Perturbation, perturbation
+    from ._prediction import Prediction
+    from ._result import Example, Result
+    from ._runner import Behave
+    from ._slices import slice
+    from ._template import Case, Template, template
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'behavetest' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -19,6 +19,7 @@ from ._replay import ReplayStore
 from ._result import FAIL, Example, Result
 from ._shrink import shrink
 from ._slices import membership, slice_counts
+from ._template import Template
 
 MAX_EXAMPLES = 10
 SHOWN_EXAMPLES = 5
@@ -227,6 +228,8 @@ class Behave:
     # -- helpers ---------------------------------------------------------------
 
     def _inputs(self, inputs: Any, where: str) -> list:
+        if isinstance(inputs, Template):
+            inputs = inputs.inputs
         if hasattr(inputs, "columns") and callable(getattr(inputs, "to_dict", None)):
             inputs = inputs.to_dict("records")  # a pandas DataFrame: one dict row per input
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
