@@ -24,11 +24,15 @@ def is_suite_file(path: Path) -> bool:
 
 
 def builtin_suites() -> dict[str, Path]:
-    """The suites shipped in ``capabilities/``, by name."""
-    folder = Path(__file__).parent / "capabilities"
-    if not folder.is_dir():
-        folder = Path(__file__).parent.parent / "capabilities"
-    return {p.name.split(".")[0]: p for p in sorted(folder.glob("*.behave.yaml"))}
+    """The suites shipped in ``capabilities/`` (installed as ``behavetest.capabilities``), by name."""
+    from importlib.resources import files
+
+    folder = files("behavetest.capabilities")
+    return {
+        entry.name.split(".")[0]: Path(str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(SUITE_SUFFIXES)
+    }
 
 
 def find_suite(name_or_path: str) -> Path:
