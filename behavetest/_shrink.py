@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from ._errors import NotApplicable
+from ._generate import isolated_from_source_constants
 from ._keys import cache_key, stable_int
 
 
@@ -58,7 +59,8 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
         verbosity=Verbosity.quiet,
     )
     try:
-        return find(strategy, condition, settings=config, random=random.Random(stable_int(seed, original_key)))
+        with isolated_from_source_constants():
+            return find(strategy, condition, settings=config, random=random.Random(stable_int(seed, original_key)))
     except _OutOfBudget:
         return best[-1] if best else None
     except (NoSuchExample, Unsatisfiable):
