@@ -7,15 +7,16 @@ behavioral test runs or a summary is printed, so a plain ``pytest`` run pays not
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ._baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION, write_text_atomic
+from ._gate import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+
 SKIP_REASON = "behavioral test: run with --behave"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = RUN_SCHEMA_VERSION  # of the --behave-json document
 DEFAULT_SEED = 0
 DEFAULT_SHRINK_BUDGET = 200
 
@@ -35,7 +36,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          f"(default {DEFAULT_SHRINK_BUDGET}); ini: behave_shrink_budget")
     group.addoption("--behave-no-shrink", action="store_true", default=False,
                     help="do not shrink failing perturbations to minimal ones")
+    group.addoption("--behave-baseline", default=None, metavar="DIR",
+                    help="compare the run with the baselines in DIR (one JSON file per model) and fail on a "
+                         "significant regression; also where --behave-update-baseline writes; "
+                         f"ini: behave_baseline_dir (default {DEFAULT_BASELINE_DIR}/)")
+    group.addoption("--behave-update-baseline", action="store_true", default=False,
+                    help="write this run's results into the baseline directory (merged: tests that did not run "
+                         "keep their entries); implies --behave")
+    group.addoption("--behave-regression-tolerance", default=None, metavar="PP",
+                    help="a significant rise in fail rate of at most PP percentage points is not a regression "
+                         f"(default {DEFAULT_TOLERANCE_PP:g}); ini: behave_regression_tolerance")
+    group.addoption("--behave-regression-alpha", default=None, metavar="ALPHA",
+                    help=f"significance level of the regression gate (default {DEFAULT_ALPHA:g}); "
+                         "ini: behave_regression_alpha")
+    group.addoption("--behave-regression-correction", default=None, choices=CORRECTIONS,
+                    help="multiple-comparison correction across the compared tests: holm (default; the chance of "
+                         "a false alarm on an unchanged model stays below alpha) or none (alpha per test); "
+                         "ini: behave_regression_correction")
     parser.addini("behave", type="bool", default=False, help="run behavioral tests (like --behave)")
+    parser.addini("behave_baseline_dir", default="",
+                  help=f"baseline directory, relative to the ini file (default {DEFAULT_BASELINE_DIR}); "
+                       "when set, runs with --behave are compared with it")
+    parser.addini("behave_regression_tolerance", default=str(DEFAULT_TOLERANCE_PP),
+                  help="tolerated rise in fail rate, in percentage points")
+    parser.addini("behave_regression_alpha", default=str(DEFAULT_ALPHA), help="significance level of the regression gate")
+    parser.addini("behave_regression_correction", default="holm", help="holm or none")
     parser.addini("behave_shrink_budget", default=str(DEFAULT_SHRINK_BUDGET),
                   help="model calls per test spent shrinking failures")
     parser.addini("behave_seed", default=str(DEFAULT_SEED), help="seed for generated perturbations")
@@ -47,7 +72,25 @@ class BehaveSession:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.enabled = bool(config.getoption("behave") or config.getini("behave"))
+        cli_dir = config.getoption("behave_baseline")
+        ini_dir = config.getini("behave_baseline_dir")
+        self.update_baseline = bool(config.getoption("behave_update_baseline"))
+        # The baseline flags only make sense for a behavioral run, so they switch it on.
+        self.enabled = bool(config.getoption("behave") or config.getini("behave") or cli_dir or self.update_baseline)
+        if cli_dir:
+            self.baseline_dir: Path = Path(cli_dir)
+        else:
+            base = config.inipath.parent if config.inipath else config.rootpath
+            self.baseline_dir = base / (ini_dir or DEFAULT_BASELINE_DIR)
+        self.compare_baseline = bool(cli_dir or ini_dir)
+        self.tolerance_pp = _float_option(config, "behave_regression_tolerance", 0.0, 100.0, closed=True)
+        self.alpha = _float_option(config, "behave_regression_alpha", 0.0, 1.0, closed=False)
+        self.correction = config.getoption("behave_regression_correction") or config.getini("behave_regression_correction")
+        if self.correction not in CORRECTIONS:
+            raise pytest.UsageError(f"ini option behave_regression_correction must be one of "
+                                    f"{', '.join(CORRECTIONS)}, not {self.correction!r}")
+        self.comparison: dict[str, Any] | None = None
+        self.baseline_messages: list[tuple[str, bool]] = []  # (line, red)
         self.seed = _int_option(config, "behave_seed", minimum=None)
         budget = _int_option(config, "behave_shrink_budget", minimum=0)
         self.shrink_budget = 0 if config.getoption("behave_no_shrink") else budget
@@ -72,6 +115,45 @@ class BehaveSession:
         from ._replay import ReplayStore
 
         return ReplayStore(cache)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.is_worker or not self.enabled or not (self.compare_baseline or self.update_baseline):
+            return
+        from ._baseline import BaselineDir, BaselineError
+
+        try:  # fail fast, before any model runs, on a corrupt baseline file
+            BaselineDir(self.baseline_dir).validate_all()
+        except BaselineError as exc:
+            raise pytest.UsageError(f"behavetest: {exc}") from None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session):
+        try:
+            return (yield)
+        finally:
+            if not self.is_worker and self.enabled and self.compare_baseline:
+                self._compare(session)
+
+    def _compare(self, session: pytest.Session) -> None:
+        """Compare with the baseline on the controller, after every result arrived; fail on a regression."""
+        from ._baseline import BaselineDir, BaselineError, entries_by_model
+        from ._gate import compare
+
+        directory = BaselineDir(self.baseline_dir)
+        new = entries_by_model(self.results, keep_errors=True)
+        try:
+            base = {model: directory.load(model) for model in new}
+        except BaselineError as exc:
+            self.baseline_messages.append((f"behavetest: {exc}", True))
+            session.testsfailed += 1
+            return
+        self.comparison = compare(base, new, alpha=self.alpha, tolerance_pp=self.tolerance_pp,
+                                  correction=self.correction)
+        self.comparison["directory"] = str(self.baseline_dir)
+        self.comparison["files"] = {m: directory.path(m).name for m in new}
+        self.comparison["gate"] = not self.update_baseline
+        if self.comparison["regressions"] and not self.update_baseline:
+            session.testsfailed += 1
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         if self.enabled:
@@ -112,6 +194,9 @@ class BehaveSession:
             if results:
                 # Plain builtins only: the report travels to the xdist controller as is.
                 report.behave = [r.to_dict() for r in results]
+                # JUnit reads properties from the teardown report, which copies item.user_properties
+                # (on the worker, so this works under xdist too).
+                item.user_properties.extend(junit_properties(report.behave))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -129,11 +214,30 @@ class BehaveSession:
             terminalreporter.write_line("no behavioral tests ran")
             return
         terminalreporter.write_line(render(self.results, details=self.details))
+        if self.comparison is not None:
+            from ._gate import render_comparison
+
+            terminalreporter.write_line("")
+            for line in render_comparison(self.comparison, str(self.baseline_dir)).splitlines():
+                terminalreporter.write_line(line, red=line.startswith("behavetest: REGRESSION"))
+            if self.comparison["regressions"]:
+                if self.comparison["gate"]:
+                    terminalreporter.write_line(
+                        "behavetest: failing the session (exit code 1) because of the regression(s) above", red=True)
+                else:
+                    terminalreporter.write_line(
+                        "behavetest: not failing: --behave-update-baseline accepts these results as the new baseline")
+        for line, red in self.baseline_messages:
+            terminalreporter.write_line(line, red=red)
         if self.json_path is not None:
             terminalreporter.write_line(f"behavioral results written to {self.json_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if self.is_worker or not self.enabled or self.json_path is None:
+        if self.is_worker or not self.enabled:
+            return
+        if self.update_baseline:
+            self._update_baseline(session)
+        if self.json_path is None:
             return
         try:
             write_json_atomic(self.json_path, self.document())
@@ -144,6 +248,31 @@ class BehaveSession:
                 reporter.write_line(f"behavetest: could not write --behave-json file: {exc}", red=True)
             if session.exitstatus == 0:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _update_baseline(self, session: pytest.Session) -> None:
+        """Merge this run's results into the baseline files (controller or serial process only)."""
+        from ._baseline import BaselineDir, BaselineError
+
+        if session.exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+            self.baseline_messages.append(("behavetest: baseline not updated: the run was interrupted", True))
+            return
+        if not self.results:
+            self.baseline_messages.append(("behavetest: baseline not updated: no behavioral tests ran", False))
+            return
+        try:
+            written = BaselineDir(self.baseline_dir).update(self.results)
+        except (BaselineError, OSError) as exc:
+            self.baseline_messages.append((f"behavetest: baseline not updated: {exc}", True))
+            if session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            return
+        models = sorted({r["model"] for r in self.results})
+        if written:
+            for path in written:
+                self.baseline_messages.append((f"behavetest: baseline written: {path}", False))
+        else:
+            self.baseline_messages.append(
+                (f"behavetest: baseline for {', '.join(models)} in {self.baseline_dir} unchanged", False))
 
     def document(self) -> dict[str, Any]:
         from . import __version__
@@ -156,21 +285,55 @@ class BehaveSession:
             "seed": self.seed,
             "summary": summarize(results),
             "tests": results,
+            **({"baseline": self.comparison} if self.comparison is not None else {}),
         }
 
 
 def write_json_atomic(path: Path, document: Any) -> None:
     """Write ``document`` as reviewable JSON via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_text_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+def _number(value: float | None) -> str:
+    return "nan" if value is None else f"{value:.6g}"
+
+
+def junit_properties(results: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """JUnit properties of a pytest test's behavioral results (strings, as JUnit stores them).
+
+    One result: ``behave_cases``, ``behave_failures``, ``behave_fail_rate``,
+    ``behave_ci_low``, ``behave_ci_high``. Several: those pooled over the results,
+    then the same names suffixed with ``[<result name>]`` for each result.
+    """
+    from ._stats import wilson
+
+    def props(cases: int, failures: int, suffix: str = "") -> list[tuple[str, str]]:
+        low, high = wilson(failures, cases)
+        return [(f"behave_cases{suffix}", str(cases)), (f"behave_failures{suffix}", str(failures)),
+                (f"behave_fail_rate{suffix}", _number(failures / cases if cases else None)),
+                (f"behave_ci_low{suffix}", _number(low)), (f"behave_ci_high{suffix}", _number(high))]
+
+    out = props(sum(r["cases"] for r in results), sum(r["failures"] for r in results))
+    if len(results) > 1:
+        for r in results:
+            out += props(r["cases"], r["failures"], f"[{r['name']}]")
+    return out
+
+
+def _float_option(config: pytest.Config, name: str, low: float, high: float, *, closed: bool) -> float:
+    raw = config.getoption(name)
+    flag = "--" + name.replace("_", "-")
+    if raw is None:
+        raw, flag = config.getini(name), f"ini option {name}"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise pytest.UsageError(f"{flag} must be a number, not {raw!r}") from None
+    inside = low <= value <= high if closed else low < value < high
+    if not inside:
+        interval = f"[{low:g}, {high:g}]" if closed else f"strictly between {low:g} and {high:g}"
+        raise pytest.UsageError(f"{flag} must be {interval}, not {raw!r}")
+    return value
 
 
 def _int_option(config: pytest.Config, name: str, *, minimum: int | None) -> int:

@@ -1,0 +1,179 @@
+"""The ``behavetest`` command: show, diff, merge and render the JSON files a run writes.
+
+    behavetest show RUN.json [--details] [--slices]
+    behavetest diff BASE NEW [--tolerance PP] [--alpha A] [--correction holm|none] [--json OUT]
+    behavetest merge A.json B.json ... -o ALL.json
+    behavetest html RUN.json -o report.html
+
+``RUN.json`` is a ``--behave-json`` file. For ``diff``, BASE and NEW may each be a
+run file, a baseline file (``<dir>/<model>.json``) or a baseline directory; it
+makes the same comparison as ``pytest --behave-baseline`` (same tests, Holm
+correction and tolerance) and exits 1 on a significant regression, 0 otherwise.
+Errors print ``behavetest: error: ...`` and exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from ._baseline import BaselineError, dumps, read_json, validate_run, write_text_atomic
+from ._gate import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+
+
+class CliError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors of the subcommands say ``behavetest: error:`` too (exit code 2)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"behavetest: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="behavetest", description="Show, compare, merge and render behavetest results.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+
+    show = sub.add_parser("show", help="print the behavioral summary table of a --behave-json file")
+    show.add_argument("run", metavar="RUN.json")
+    show.add_argument("--details", action="store_true", help="a row per test, with failing examples")
+    show.add_argument("--slices", action="store_true", help="the capability x slice table")
+
+    diff = sub.add_parser("diff", help="compare a run with a baseline; exit 1 on a significant regression")
+    diff.add_argument("base", metavar="BASE", help="a baseline directory, a baseline file or a run JSON file")
+    diff.add_argument("new", metavar="NEW", help="a run JSON file (or a baseline file or directory)")
+    diff.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_PP, metavar="PP",
+                      help=f"tolerated rise in fail rate in percentage points (default {DEFAULT_TOLERANCE_PP:g})")
+    diff.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
+                      help=f"significance level (default {DEFAULT_ALPHA:g})")
+    diff.add_argument("--correction", choices=CORRECTIONS, default="holm",
+                      help="multiple-comparison correction (default holm)")
+    diff.add_argument("--json", metavar="OUT", help="also write the comparison as JSON to OUT")
+
+    merge = sub.add_parser("merge", help="merge the --behave-json files of a split (sharded) run")
+    merge.add_argument("runs", nargs="+", metavar="RUN.json")
+    merge.add_argument("-o", "--output", required=True, metavar="ALL.json")
+
+    html = sub.add_parser("html", help="render a --behave-json file as a self-contained HTML report")
+    html.add_argument("run", metavar="RUN.json")
+    html.add_argument("-o", "--output", required=True, metavar="report.html")
+    return parser
+
+
+def load_run(path: str) -> dict[str, Any]:
+    return validate_run(read_json(Path(path), "run file"), Path(path))
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ._summary import render
+
+    document = load_run(args.run)
+    if not document["tests"]:
+        print("no behavioral tests ran")
+        return 0
+    print(render(document["tests"], details=args.details, slices=args.slices))
+    if document.get("baseline"):
+        from ._gate import render_comparison
+
+        print()
+        print(render_comparison(document["baseline"], document["baseline"].get("directory", "the baseline")))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from ._baseline import load_entries
+    from ._gate import check_settings, compare, render_comparison
+
+    try:
+        check_settings(args.alpha, args.tolerance, args.correction)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    base, _ = load_entries(Path(args.base), keep_errors=False)
+    new, _ = load_entries(Path(args.new), keep_errors=True)
+    if not new:
+        raise CliError(f"{args.new} has no behavioral results to compare")
+    comparison = compare({m: base.get(m) for m in new}, new, alpha=args.alpha, tolerance_pp=args.tolerance,
+                         correction=args.correction)
+    comparison["directory"] = args.base
+    print(render_comparison(comparison, args.base))
+    if args.json:
+        write_text_atomic(Path(args.json), dumps(comparison))
+    return 1 if comparison["regressions"] else 0
+
+
+def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """One run document from the shards' documents; refuse on mismatched runs or conflicting results."""
+    from ._baseline import result_key
+    from ._summary import sort_results, summarize
+
+    first_name, first = documents[0]
+    for field in ("schema_version", "seed", "behavetest_version"):
+        for name, document in documents[1:]:
+            if document.get(field) != first.get(field):
+                raise CliError(f"cannot merge {first_name} and {name}: different {field} "
+                               f"({first.get(field)!r} and {document.get(field)!r}); shards of one run share it")
+    tests: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for name, document in documents:
+        for t in document["tests"]:
+            key = (t["model"], result_key(t))
+            if key in tests and tests[key][1] != t:
+                raise CliError(f"cannot merge: {tests[key][0]} and {name} both have test {key[1]!r} of model "
+                               f"{key[0]!r} with different results")
+            tests.setdefault(key, (name, t))
+    results = sort_results(t for _, t in tests.values())
+    merged = {
+        "schema_version": first["schema_version"],
+        "behavetest_version": first.get("behavetest_version"),
+        "seed": first.get("seed"),
+        "summary": summarize(results),
+        "tests": results,
+    }
+    return merged
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    documents = [(path, load_run(path)) for path in args.runs]
+    merged = merge_documents(documents)
+    dropped = sorted({k for _, d in documents for k in d} - set(merged))
+    write_text_atomic(Path(args.output), dumps(merged))
+    print(f"merged {len(merged['tests'])} behavioral results from {len(documents)} files into {args.output}")
+    if dropped:
+        print(f"note: not carried over (per shard, recompute from the merged file): {', '.join(dropped)}"
+              + (" -- compare with `behavetest diff BASE " + args.output + "`" if "baseline" in dropped else ""))
+    return 0
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    document = load_run(args.run)
+    try:
+        from ._html import render_html
+    except ImportError as exc:
+        raise CliError(f"the HTML report is not available in this installation ({exc})") from None
+    write_text_atomic(Path(args.output), render_html(document))
+    print(f"HTML report written to {args.output}")
+    return 0
+
+
+COMMANDS = {"show": cmd_show, "diff": cmd_diff, "merge": cmd_merge, "html": cmd_html}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)  # exits with 2 and "behavetest: error: ..." on bad usage
+    try:
+        return COMMANDS[args.command](args)
+    except (BaselineError, CliError) as exc:
+        print(f"behavetest: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"behavetest: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
