@@ -6,13 +6,12 @@ behavioral test runs or a summary is printed, so a plain ``pytest`` run pays not
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ._baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION, write_text_atomic
+from ._baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
 from ._gate import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
 
 SKIP_REASON = "behavioral test: run with --behave"
@@ -53,7 +52,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="multiple-comparison correction across the compared tests: holm (default; the chance of "
                          "a false alarm on an unchanged model stays below alpha) or none (alpha per test); "
                          "ini: behave_regression_correction")
+    group.addoption("--behave-slices", action="store_true", default=False,
+                    help="add the capability x slice table to the behavioral summary")
+    group.addoption("--behave-html", default=None, metavar="PATH",
+                    help="write a self-contained HTML report (charts, slices, baseline, examples); ini: behave_html")
+    group.addoption("--behave-md", default=None, metavar="PATH",
+                    help="write a Markdown summary (appended to $GITHUB_STEP_SUMMARY too when set); ini: behave_md")
+    group.addoption("--behave-model", default=None, metavar="MODULE:ATTR",
+                    help="the bt.Model (or a function returning one) that suite files are run against")
+    group.addoption("--behave-suite", action="append", default=[], metavar="NAME",
+                    help="run a suite file or a built-in suite by name (e.g. sentiment); repeatable")
     parser.addini("behave", type="bool", default=False, help="run behavioral tests (like --behave)")
+    parser.addini("behave_html", default="", help="write the HTML report to this path")
+    parser.addini("behave_md", default="", help="write the Markdown summary to this path")
     parser.addini("behave_baseline_dir", default="",
                   help=f"baseline directory, relative to the ini file (default {DEFAULT_BASELINE_DIR}); "
                        "when set, runs with --behave are compared with it")
@@ -94,10 +105,13 @@ class BehaveSession:
         self.seed = _int_option(config, "behave_seed", minimum=None)
         budget = _int_option(config, "behave_shrink_budget", minimum=0)
         self.shrink_budget = 0 if config.getoption("behave_no_shrink") else budget
-        json_path = config.getoption("behave_json") or config.getini("behave_json")
-        self.json_path = Path(json_path) if json_path else None
+        self.json_path = _path_option(config, "behave_json")
+        self.html_path = _path_option(config, "behave_html")
+        self.md_path = _path_option(config, "behave_md")
+        self.slices = bool(config.getoption("behave_slices"))
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
         self.results: list[dict[str, Any]] = []
+        self.written: list[Path] = []
         self._generator = None
         self.is_worker = hasattr(config, "workerinput")
 
@@ -213,7 +227,7 @@ class BehaveSession:
         if not self.results:
             terminalreporter.write_line("no behavioral tests ran")
             return
-        terminalreporter.write_line(render(self.results, details=self.details))
+        terminalreporter.write_line(render(self.results, details=self.details, slices=self.slices))
         if self.comparison is not None:
             from ._gate import render_comparison
 
@@ -229,23 +243,26 @@ class BehaveSession:
                         "behavetest: not failing: --behave-update-baseline accepts these results as the new baseline")
         for line, red in self.baseline_messages:
             terminalreporter.write_line(line, red=red)
-        if self.json_path is not None:
-            terminalreporter.write_line(f"behavioral results written to {self.json_path}")
+        for path in self.written:
+            terminalreporter.write_line(f"behavioral report written to {path}")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.is_worker or not self.enabled:
             return
         if self.update_baseline:
             self._update_baseline(session)
-        if self.json_path is None:
+        if self.json_path is None and self.html_path is None and self.md_path is None:
             return
-        try:
-            write_json_atomic(self.json_path, self.document())
-        except OSError as exc:
-            self.json_path = None
+        from ._reports import write_reports
+
+        document = self.document()
+        self.written, errors = write_reports(document, json_path=self.json_path, html_path=self.html_path,
+                                             md_path=self.md_path)
+        if errors:
             reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line(f"behavetest: could not write --behave-json file: {exc}", red=True)
+            for error in errors:
+                if reporter is not None:
+                    reporter.write_line(f"behavetest: {error}", red=True)
             if session.exitstatus == 0:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -289,9 +306,9 @@ class BehaveSession:
         }
 
 
-def write_json_atomic(path: Path, document: Any) -> None:
-    """Write ``document`` as reviewable JSON via a temporary file and ``os.replace``."""
-    write_text_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+def _path_option(config: pytest.Config, name: str) -> Path | None:
+    value = config.getoption(name) or config.getini(name)
+    return Path(value) if value else None
 
 
 def _number(value: float | None) -> str:
@@ -365,6 +382,29 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--behave cannot be combined with --dist each: every worker would count every test")
     config.stash[SESSION_KEY] = session
     config.pluginmanager.register(session, "behavetest-session")
+    suites = config.getoption("behave_suite")
+    if suites:
+        from ._errors import BehaveError
+        from ._suite import find_suite
+
+        try:
+            paths = [str(find_suite(name).resolve()) for name in suites]
+        except BehaveError as exc:
+            raise pytest.UsageError(f"--behave-suite: {exc}") from None
+        explicit = config.args_source == pytest.Config.ArgsSource.ARGS
+        config.args[:] = [*config.args, *paths] if explicit else paths
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    if not file_path.name.endswith((".behave.yaml", ".behave.yml")):
+        return None
+    from ._suite import SuiteFile, builtin_suites
+
+    builtin = {p.resolve(): name for name, p in builtin_suites().items()}
+    name = builtin.get(file_path.resolve())
+    if name is not None:  # the same node ids on every machine, wherever the package is installed
+        return SuiteFile.from_parent(parent, path=file_path, nodeid=f"behavetest.capabilities/{name}")
+    return SuiteFile.from_parent(parent, path=file_path)
 
 
 @pytest.fixture

@@ -1,0 +1,51 @@
+"""Writing the report files of a run (JSON, HTML, Markdown), each atomically, from one document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ._baseline import write_text_atomic
+
+
+def write_reports(
+    document: dict[str, Any],
+    *,
+    json_path: Path | None = None,
+    html_path: Path | None = None,
+    md_path: Path | None = None,
+) -> tuple[list[Path], list[str]]:
+    """Write the requested reports; returns the paths written and one message per failure.
+
+    The Markdown summary is also appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
+    A report that cannot be written never stops the others.
+    """
+    written: list[Path] = []
+    errors: list[str] = []
+
+    def write(path: Path | None, what: str, render) -> None:
+        if path is None:
+            return
+        try:
+            write_text_atomic(path, render())
+        except OSError as exc:
+            errors.append(f"could not write the {what} report {path}: {exc}")
+        else:
+            written.append(path)
+
+    write(json_path, "JSON", lambda: json.dumps(document, indent=2, sort_keys=True) + "\n")
+    if html_path is not None:
+        from ._html import render_html
+
+        write(html_path, "HTML", lambda: render_html(document))
+    if md_path is not None:
+        from ._markdown import append_step_summary, render_markdown
+
+        markdown = render_markdown(document)
+        write(md_path, "Markdown", lambda: markdown)
+        try:
+            append_step_summary(markdown)
+        except OSError as exc:
+            errors.append(f"could not append to $GITHUB_STEP_SUMMARY: {exc}")
+    return written, errors
