@@ -40,6 +40,13 @@ def find_suite(name_or_path: str) -> Path:
     if path.suffix in (".yaml", ".yml") and path.is_file():
         return path
     suites = builtin_suites()
+    from ._suite_format import python_suites
+
+    if name_or_path not in suites and name_or_path in python_suites():
+        raise DeclarationError(
+            f"the built-in suite {name_or_path!r} is built from your columns' roles: write a suite file with "
+            f"'extends: {name_or_path}' and 'params:' (see docs/suites.md) and pass its path instead"
+        )
     if name_or_path not in suites:
         raise DeclarationError(
             f"no suite {name_or_path!r}: give a suite file path or one of the built-in suites {sorted(suites)}"

@@ -18,7 +18,7 @@ TEST_KEYS = {
     "name", "capability", "type", "inputs", "template", "labels", "expect", "perturb",
     "samples", "max_fail_rate", "slices", "marks",
 }
-SUITE_KEYS = {"version", "suite", "model", "slices", "tests", "description"}
+SUITE_KEYS = {"version", "suite", "model", "slices", "tests", "description", "extends", "params"}
 TEMPLATE_KEYS = {"text", "label", "n", "seed"}
 
 
@@ -149,14 +149,15 @@ def parse_suite(path: Path | str, text: str) -> Suite:
     version = top.get("version")
     if version is not None and version.value != 1:
         raise SuiteError(path, version.line, f"unsupported version {version.value!r}", "use 'version: 1'")
+    inherited = _extends(path, top)
     tests_node = top.get("tests")
-    if tests_node is None:
+    if tests_node is None and not inherited:
         raise SuiteError(path, root.line, "no 'tests:' list", "add 'tests:' with at least one test")
-    if not isinstance(tests_node.value, list) or not tests_node.value:
+    if tests_node is not None and (not isinstance(tests_node.value, list) or not tests_node.value):
         raise SuiteError(path, tests_node.line, "'tests' must be a non-empty list of tests", "write each test as '- name: ...'")
     tests, names = [], set()
-    for node in tests_node.value:
-        test = _test(path, node)
+    for node in inherited + (tests_node.value if tests_node is not None else []):
+        test = node if isinstance(node, SuiteTest) else _test(path, node)
         if test.name in names:
             raise SuiteError(path, test.lines["name"], f"duplicate test name {test.name!r}", "give every test a unique name")
         names.add(test.name)
@@ -174,6 +175,50 @@ def parse_suite(path: Path | str, text: str) -> Suite:
                              "e.g. 'model: mypkg.models:sentiment' or 'model: {fixture: sentiment}'")
     slices = _slices(path, top.get("slices"), "the suite")
     return Suite(str(path), name, tests, model_value, model.line if model else None, slices)
+
+
+def _extends(path: Path, top: dict[str, Node]) -> list[SuiteTest]:
+    """The tests of the built-in suite named by ``extends:``, built with ``params:`` where it takes them.
+
+    A built-in suite is a YAML file in ``behavetest.capabilities`` (its tests are
+    included as they are) or a Python module there with ``build(params, *, path, line)``
+    returning :class:`SuiteTest` objects (such as ``tabular``, whose tests come from
+    the columns' roles given in ``params``).
+    """
+    node = top.get("extends")
+    params = top.get("params")
+    if node is None:
+        if params is not None:
+            raise SuiteError(path, params.line, "'params' is only for suites that use 'extends:'", "add 'extends: <suite>'")
+        return []
+    name = _string(path, node, "extends")
+    import importlib
+
+    from ._suite import builtin_suites
+
+    yaml_suites = builtin_suites()
+    if name in yaml_suites:
+        if params is not None:
+            raise SuiteError(path, params.line, f"the built-in suite {name!r} takes no params")
+        return load_suite(yaml_suites[name]).tests
+    try:
+        module = importlib.import_module(f"behavetest.capabilities.{name}")
+    except ImportError:
+        module = None
+    if module is None or not callable(getattr(module, "build", None)):
+        raise SuiteError(path, node.line, f"no built-in suite {name!r}",
+                         f"use one of {sorted([*yaml_suites, *python_suites()])}")
+    return module.build(params.plain() if params is not None else {}, path=str(path), line=node.line)
+
+
+def python_suites() -> list[str]:
+    """Names of the built-in suites written in Python (they need ``params``)."""
+    import pkgutil
+
+    import behavetest.capabilities as package
+
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__)
+                  if not m.name.startswith("_") and not m.name.endswith("_support"))
 
 
 def _unknown(path: Path, mapping: dict[str, Node], allowed: set[str], what: str) -> None:
