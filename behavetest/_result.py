@@ -137,6 +137,19 @@ class Result:
 
         return digest(self.type, self.expectation, self.perturbation, self.samples, self.seed).hex()
 
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: counts, rate, interval, verdict and the first failing examples."""
+        from html import escape
+
+        rate = "-" if self.fail_rate is None else f"{self.fail_rate:.1%}"
+        low, high = self.ci
+        rows = [("test", self.name), ("model", self.model), ("capability", self.capability), ("type", self.type),
+                ("cases", f"{self.cases} ({self.failures} failed)"), ("fail rate", f"{rate} (95% CI {low:.1%} - {high:.1%})"),
+                ("status", self.status)]
+        rows += [(f"example {i + 1}", str(e)) for i, e in enumerate(self.examples[:3])]
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        return f"<table>{body}</table>"
+
     def to_dict(self) -> dict[str, Any]:
         """The result as plain builtins (JSON, xdist), without run-dependent cost figures."""
         out = {
