@@ -18,7 +18,7 @@ def _canonical(value: Any) -> Hashable:
     if kind in (str, bytes, bool, type(None)):
         return (kind.__name__, value)
     if kind in (int, float):
-        return ("num", value)
+        return ("nan",) if value != value else ("num", value)  # NaN != NaN would defeat the cache
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(k), _canonical(v)) for k, v in value.items())))
     if isinstance(value, (tuple, list)):

@@ -23,6 +23,13 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _is_row(value: Any) -> bool:
+    """A dict row, or a pandas Series row (recognised without importing pandas)."""
+    return isinstance(value, dict) or (
+        getattr(value, "ndim", None) == 1 and hasattr(value, "index") and callable(getattr(value, "to_dict", None))
+    )
+
+
 class Model:
     """The model under test.
 
@@ -158,7 +165,7 @@ class Model:
     def _prepare(self, batch: list) -> Any:
         if not self._estimator or all(type(x) is str for x in batch):
             return batch
-        if all(isinstance(x, dict) for x in batch):
+        if all(_is_row(x) for x in batch):
             try:
                 import pandas as pd
             except ImportError:
@@ -166,8 +173,16 @@ class Model:
                     f"model {self.name!r} is an estimator given dict rows; install pandas "
                     "so they can be passed as a DataFrame"
                 ) from None
+            rows = [x if isinstance(x, dict) else x.to_dict() for x in batch]
             columns = getattr(self._target_columns(), "tolist", lambda: None)()
-            return pd.DataFrame(batch, columns=columns)
+            if columns is not None:
+                missing = sorted({str(c) for row in rows for c in columns if c not in row})
+                if missing:
+                    raise ModelError(
+                        f"model {self.name!r} needs the columns {missing}, which some input rows lack\n"
+                        f"  first input of the batch: {_short(batch[0])}"
+                    )
+            return pd.DataFrame(rows, columns=columns)
         return np.asarray(batch)
 
     def _target_columns(self):

@@ -38,6 +38,9 @@ class Run:
         return render_html(self.document())
 
 
+_generators: dict[int, Generator] = {}
+
+
 def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) -> Run:
     """Run a suite (a built-in name such as ``"sentiment"`` or a suite file path) against ``model``.
 
@@ -50,7 +53,7 @@ def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) ->
     if not isinstance(model, Model):
         raise BehaveError(f"bt.run needs a bt.Model, not {type(model).__name__}")
     _, built_tests = build_suite(find_suite(suite))
-    generator = Generator(seed=seed)
+    generator = _generators.setdefault(seed, Generator(seed=seed))  # cases are reused across calls
     results: list[Result] = []
     for built in built_tests:
         behave = Behave(test_name=built.test.name, nodeid=f"{built.suite.path}::{built.test.name}",

@@ -50,6 +50,22 @@ class Perturbation:
         return any_of(self, other)
 
 
+def rotated(options: tuple, value: Any) -> tuple:
+    """``options`` rotated by an amount derived from ``value``'s content.
+
+    Hypothesis always draws the simplest option (the first) first, and the case
+    generator drops that first draw so that it does not bias every input the same
+    way. Rotating a short list of options per input makes each input start, and
+    shrink, at a different option, so over many inputs every option is drawn.
+    """
+    from ._keys import stable_int
+
+    if len(options) < 2:
+        return options
+    k = stable_int("options", value) % len(options)
+    return options[k:] + options[:k]
+
+
 def as_perturbation(value: Any, *, where: str = "perturb") -> Perturbation:
     """Accept a ``Perturbation`` or any function from one input to a strategy."""
     if isinstance(value, Perturbation):

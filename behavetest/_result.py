@@ -19,10 +19,12 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and hasattr(value, "index"):  # a pandas row keeps its column names
+        return _jsonable(to_dict())
     tolist = getattr(value, "tolist", None)
     if callable(tolist):
         return _jsonable(tolist())
-    to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
         return _jsonable(to_dict())
     return repr(value)

@@ -8,7 +8,7 @@ from typing import Any, Mapping, Sequence
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
-from .._perturbation import Perturbation
+from .._perturbation import Perturbation, rotated
 
 
 def _text(value: Any, name: str) -> str:
@@ -65,12 +65,12 @@ def _texts(value: str | Sequence[str], name: str) -> tuple[str, ...]:
 def append(text_or_texts: str | Sequence[str]) -> Perturbation:
     """Add one of the given texts at the end: ``append(" I loved it.")``.
 
-    With a list, each perturbation draws one of them (shrinking towards the first).
+    With a list, each perturbation draws one of them; every option is drawn across
+    inputs, and shrinking goes towards an option fixed per input.
     """
     texts = _texts(text_or_texts, "append")
-    options = st.sampled_from(texts)
     return Perturbation(
-        lambda value: options.map(_text(value, "append").__add__),
+        lambda value: st.sampled_from(rotated(texts, value)).map(_text(value, "append").__add__),
         name=f"append({text_or_texts!r})",
         key=("append", texts),
     )
@@ -79,9 +79,8 @@ def append(text_or_texts: str | Sequence[str]) -> Perturbation:
 def prepend(text_or_texts: str | Sequence[str]) -> Perturbation:
     """Add one of the given texts at the start: ``prepend("Honestly, ")``."""
     texts = _texts(text_or_texts, "prepend")
-    options = st.sampled_from(texts)
     return Perturbation(
-        lambda value: options.map(lambda t: t + _text(value, "prepend")),
+        lambda value: st.sampled_from(rotated(texts, value)).map(lambda t: t + _text(value, "prepend")),
         name=f"prepend({text_or_texts!r})",
         key=("prepend", texts),
     )
@@ -92,7 +91,8 @@ def replace(mapping: Mapping[str, str | Sequence[str]]) -> Perturbation:
 
     ``replace({"Chicago": ["Denver", "Boston"], "good": "nice"})`` draws one key
     present in the text and one of its replacements. Matching is case-sensitive
-    and on word boundaries; texts with no key are not applicable.
+    and on word boundaries; texts with no key are not applicable. A replacement
+    equal to the key changes nothing and is not counted.
     """
     if not isinstance(mapping, Mapping) or not mapping:
         raise DeclarationError(f"bt.perturb.replace needs a non-empty mapping, not {mapping!r}")
@@ -101,11 +101,11 @@ def replace(mapping: Mapping[str, str | Sequence[str]]) -> Perturbation:
 
     def strategy(value: Any):
         text = _text(value, "replace")
-        present = [k for k, pat in patterns.items() if pat.search(text)]
+        present = tuple(k for k, pat in patterns.items() if pat.search(text))
         if not present:
             return None
-        return st.sampled_from(present).flatmap(
-            lambda k: st.sampled_from(table[k]).map(lambda r: patterns[k].sub(lambda _: r, text))
+        return st.sampled_from(rotated(present, text)).flatmap(
+            lambda k: st.sampled_from(rotated(table[k], text)).map(lambda r: patterns[k].sub(lambda _: r, text))
         )
 
     return Perturbation(
