@@ -31,6 +31,7 @@ _EXPORTS = {
     "Result": "._result",
     "Template": "._template",
     "check": "._check",
+    "from_checklist": ".checklist",
     "lexicon": "._lexicons",
     "perturbation": "._perturbation",
     "run": "._notebook",
@@ -44,6 +45,7 @@ __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 if TYPE_CHECKING:
     from . import expect, perturb
     from ._check import check
+    from .checklist import from_checklist
     from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
     from ._lexicons import lexicon
     from ._model import Model

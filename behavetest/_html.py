@@ -740,7 +740,8 @@ def _test_card(r: Report, t: Mapping[str, Any], tid: str) -> str:
         facts.append(("perturbation pairs", f"{pf} of {pairs} failed ({pct(pf / pairs)}, 95% CI "
                                             f"{ci_text(_interval(t.get('pair_ci'), pf, pairs), pairs)})"))
     if t["not_applicable"]:
-        facts.append(("not applicable", f"{t['not_applicable']} inputs (no perturbation changed them)"))
+        why = "(no perturbation changed them)" if t.get("perturbation") else "(filtered out by the expectation)"
+        facts.append(("not applicable", f"{t['not_applicable']} inputs {why}"))
     replay = t.get("replay")
     if isinstance(replay, dict):
         facts.append(("replayed earlier failures",

@@ -327,7 +327,9 @@ def failure_message(result: Result) -> str:
     if result.cases == 0:
         return (
             f"[{result.capability}] {result.type} test {result.name!r} on model {result.model!r} had no "
-            f"applicable cases ({result.not_applicable} inputs not applicable to {result.perturbation}), so "
+            f"applicable cases ({result.not_applicable} inputs "
+            + (f"not applicable to {result.perturbation}" if result.perturbation else "filtered out by the expectation")
+            + "), so "
             f"max_fail_rate={result.max_fail_rate} cannot be checked"
         )
     low, high = result.ci

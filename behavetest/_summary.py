@@ -166,7 +166,9 @@ def _details(results: list[dict[str, Any]], examples: int) -> list[str]:
             out.append(f"  {r['name']}: replayed {rp['cases']} earlier failures: {rp['still_failing']} still fail, "
                        f"{rp['now_passing']} now pass (not counted in the rate)")
         if r["not_applicable"]:
-            out.append(f"  {r['name']}: {r['not_applicable']} inputs not applicable to {r.get('perturbation')}")
+            why = (f"not applicable to {r['perturbation']}" if r.get("perturbation")
+                   else "filtered out by the expectation (CheckList's 'After filtering')")
+            out.append(f"  {r['name']}: {r['not_applicable']} inputs {why}")
         if shown:
             out.append(f"  {r['name']} ({r['capability']}), failing examples:")
             out.extend(f"    {_example(e)}" for e in shown)
