@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ._errors import BehaveError
 
@@ -102,14 +102,14 @@ class SuiteTest:
     name: str
     capability: str
     type: str
-    inputs: list | None = None
+    inputs: list | Callable[[], list] | None = None  # a callable (Python-built suites) is called at run time
     template: list[dict[str, Any]] | None = None
     labels: list | None = None
     expect: Any = None
     perturb: Any = None
     samples: int = 1
     max_fail_rate: float | None = None
-    slices: dict[str, Any] = field(default_factory=dict)
+    slices: dict[str, Any] = field(default_factory=dict)  # name: 'module:predicate', or a predicate (Python-built)
     marks: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -181,9 +181,11 @@ def _extends(path: Path, top: dict[str, Node]) -> list[SuiteTest]:
     """The tests of the built-in suite named by ``extends:``, built with ``params:`` where it takes them.
 
     A built-in suite is a YAML file in ``behavetest.capabilities`` (its tests are
-    included as they are) or a Python module there with ``build(params, *, path, line)``
+    included as they are) or a Python module there with ``build(params, *, path, line, lines)``
     returning :class:`SuiteTest` objects (such as ``tabular``, whose tests come from
-    the columns' roles given in ``params``).
+    the columns' roles given in ``params``). ``line`` is the line of ``extends:``;
+    ``lines`` maps key paths in ``params`` to their lines (``("rules", 0, "where")``,
+    ``()`` for ``params:`` itself) so that errors can name the line of the bad value.
     """
     node = top.get("extends")
     params = top.get("params")
@@ -208,7 +210,20 @@ def _extends(path: Path, top: dict[str, Node]) -> list[SuiteTest]:
     if module is None or not callable(getattr(module, "build", None)):
         raise SuiteError(path, node.line, f"no built-in suite {name!r}",
                          f"use one of {sorted([*yaml_suites, *python_suites()])}")
-    return module.build(params.plain() if params is not None else {}, path=str(path), line=node.line)
+    return module.build(params.plain() if params is not None else {}, path=str(path), line=node.line,
+                        lines=_lines(params) if params is not None else {})
+
+
+def _lines(node: Node, at: tuple = ()) -> dict[tuple, int]:
+    """The line of every value under ``node`` by its key path: ``{("rules", 0, "where"): 14, ...}``."""
+    out = {at: node.line}
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            out.update(_lines(child, (*at, key)))
+    elif isinstance(node.value, list):
+        for i, child in enumerate(node.value):
+            out.update(_lines(child, (*at, i)))
+    return out
 
 
 def python_suites() -> list[str]:
