@@ -21,7 +21,7 @@ import os
 import re
 from typing import Any, Mapping
 
-from ._html import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
+from ._report_view import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
                     read_document, regression_rows, value_text)
 from ._svg import clip, pct
 
