@@ -4,47 +4,23 @@ VADER (Hutto & Gilbert, 2014) is a rule-based sentiment model: a lexicon of abou
 7,500 scored words plus rules for negation, intensifiers, "but", capitals and
 punctuation. It ships its lexicon, so this example runs offline.
 
-From scores to probabilities
-----------------------------
-VADER's ``compound`` score c lies in [-1, 1], and its authors' convention for a
-three-way decision is: positive if c >= 0.05, negative if c <= -0.05, neutral in
-between. This example turns c into a probability row (negative, neutral, positive)
-with a softmax over three logits that encode exactly that convention:
-
-    logit(negative) = K * (-c - T)      logit(neutral) = 0      logit(positive) = K * (c - T)
-
-* The most probable label is the conventional one: positive wins exactly when
-  c > T, negative exactly when c < -T. VADER rounds ``compound`` to 4 decimals, so
-  T = 0.04995 (between 0.0499 and 0.0500) reproduces "c >= 0.05" without ties.
-* P(positive) rises and P(negative) falls monotonically with c, so the DIR tests'
-  ``increase("positive")`` and ``decrease("positive")`` are statements about c.
-* K = 10 sets how confident the row is: at |c| = 0.5 the winning label gets
-  about 0.99, at |c| = T it ties with neutral at 0.5.
-* Rows are finite (|logits| <= 11), lie in [0, 1] and sum to 1.
-
-VADER's ``neg``/``neu``/``pos`` proportions are not used: they measure how much of
-the text is neutral, so "The movie was good." would come out as neutral.
+The model itself (VADER's compound score mapped to (negative, neutral, positive)
+probabilities) is in ``vader_model.py``, which the built-in sentiment suite uses too;
+its docstring explains the mapping.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import sys
+from pathlib import Path
+
 import pytest
 
-import behavetest as bt
-
-LABELS = ["negative", "neutral", "positive"]
-THRESHOLD = 0.04995
-TEMPERATURE = 10.0
-
-
-def compound_to_proba(compound: np.ndarray) -> np.ndarray:
-    """(n,) compound scores -> (n, 3) probabilities for LABELS (see the module docstring)."""
-    c = np.asarray(compound, dtype=float)
-    logits = np.stack([TEMPERATURE * (-c - THRESHOLD), np.zeros_like(c), TEMPERATURE * (c - THRESHOLD)], axis=1)
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+try:
+    from vader_model import wrap  # this folder is on sys.path (pytest's default import mode)
+except ImportError:  # pytest --import-mode=importlib does not put it there
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from vader_model import wrap
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +33,7 @@ def analyzer():
 @pytest.fixture(scope="session")
 def sentiment(analyzer):
     """VADER as a bt.Model returning (negative, neutral, positive) probabilities."""
-
-    def predict_proba(texts: list[str]) -> np.ndarray:
-        compound = [analyzer.polarity_scores(text)["compound"] for text in texts]
-        return compound_to_proba(np.array(compound, dtype=float))
-
-    return bt.Model(predict_proba, labels=LABELS, name="vader")
+    return wrap(analyzer)
 
 
 # Short movie reviews written for this example, with the label a reader would give them.
