@@ -279,10 +279,11 @@ def compare(
     adjusted = holm(raw) if correction == "holm" else list(raw)
     adjusted_improvement = holm(raw_improvement) if correction == "holm" else list(raw_improvement)
     for h, p, q in zip(hypotheses, adjusted, adjusted_improvement):
-        h["p_adjusted"] = p
+        h["p_adjusted"], h["p_improvement_adjusted"] = p, q
         h["verdict"] = _verdict(h, p, q, alpha, tolerance_pp)
     for cap, test in single:
         cap["p_adjusted"], cap["verdict"] = test["p_adjusted"], test["verdict"]
+        cap["p_improvement_adjusted"] = test["p_improvement_adjusted"]
     regressions = []
     for model, m in models.items():
         for key, t in m["tests"].items():
@@ -354,6 +355,13 @@ def regression_lines(comparison: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def shown_p(entry: Mapping[str, Any]) -> Any:
+    """The p-value behind a verdict: of the improvement for "improved", of the regression otherwise."""
+    if entry.get("verdict") == IMPROVED:
+        return entry.get("p_improvement_adjusted", entry.get("p_improvement"))
+    return entry.get("p_adjusted", entry.get("p_value"))
+
+
 def render_comparison(comparison: Mapping[str, Any], source: str) -> str:
     """The "baseline comparison" block: a row per compared test, then notes and regression lines."""
     from tabulate import tabulate
@@ -377,12 +385,12 @@ def render_comparison(comparison: Mapping[str, Any], source: str) -> str:
             change = "-" if t.get("delta_pp") is None else f"{t['delta_pp']:+.1f} pp"
             cases = "-" if t.get("regressed") is None else f"+{t['regressed']} / -{t['improved']}"
             rows.append([model, t["capability"], t["name"], _pct(t["base"]["fail_rate"]), _pct(t["new"]["fail_rate"]),
-                         change, cases, _p(t.get("p_adjusted", t.get("p_value"))), t["verdict"]])
+                         change, cases, _p(shown_p(t)), t["verdict"]])
         for cap, c in m["capabilities"].items():
             if c["tests"] >= 2:  # a capability with one compared test is that test's row
                 cases = "-" if c.get("regressed") is None else f"+{c['regressed']} / -{c['improved']}"
                 rows.append([model, cap, f"(all {c['tests']})", _pct(c["base"]["fail_rate"]), _pct(c["new"]["fail_rate"]),
-                             f"{c['delta_pp']:+.1f} pp", cases, _p(c.get("p_adjusted")), c["verdict"]])
+                             f"{c['delta_pp']:+.1f} pp", cases, _p(shown_p(c)), c["verdict"]])
         if m["not_run"]:
             notes.append(f"behavetest: {model}: {len(m['not_run'])} baseline test(s) not run in this session "
                          "(kept in the baseline, not compared)")

@@ -267,7 +267,9 @@ def baseline_rate(entry: Any, side: str) -> float | None:
 
 
 def baseline_p(entry: Mapping[str, Any]) -> Any:
-    return entry.get("p_adjusted", entry.get("p_value"))
+    from ._gate import shown_p
+
+    return shown_p(entry)
 
 
 def comparison_rows(baseline: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -230,3 +230,16 @@ def test_capability_pools_its_tests():
     assert c["regressions"] == [{"model": "m", "capability": "Cap", "test": None}]
     assert regression_lines(c)[0].startswith("behavetest: REGRESSION m / Cap (all 4 compared tests pooled): "
                                              "fail rate 10.0% -> 12.5% (+2.5 pp, McNemar p=")
+
+
+def test_an_improvement_shows_the_p_value_of_the_improvement():
+    from behavetest._gate import shown_p
+
+    base = np.zeros(100, dtype=bool)
+    base[:40] = True
+    new = np.zeros(100, dtype=bool)
+    new[:5] = True
+    entry = gate([result("t", base)], [result("t", new)])["models"]["m"]["tests"]["t.py::test::t"]
+    assert entry["verdict"] == "improved"
+    assert entry["p_adjusted"] == pytest.approx(1.0)  # the regression hypothesis: nothing there
+    assert shown_p(entry) == pytest.approx(binom.sf(34, 35, 0.5))  # 35 improved, 0 regressed: 0.5 ** 35
