@@ -95,7 +95,7 @@ class Result:
     unique_inputs: int = 0
     examples: list[Example] = field(default_factory=list)
     error: str | None = None
-    replay: dict[str, int] | None = None
+    replay: dict[str, Any] | None = None
     slices: dict[str, dict[str, Any]] = field(default_factory=dict)
     cases_digest: str = ""
     failing_cases: list[str] = field(default_factory=list)

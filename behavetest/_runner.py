@@ -193,11 +193,13 @@ class Behave:
         result.failing_cases = sorted({ids[i] for i in np.flatnonzero(failed & applicable)})
 
     @staticmethod
-    def _check_replay(model, expect, replayed) -> dict[str, int]:
+    def _check_replay(model, expect, replayed) -> dict[str, Any]:
         originals = [a for a, _ in replayed]
         perturbed = [b for _, b in replayed]
         ok = expect.check_pairs(model, model.predict(originals), model.predict(perturbed), originals, perturbed)
-        return {"cases": len(replayed), "still_failing": int((~ok).sum()), "now_passing": int(ok.sum())}
+        pairs = [{"input": a, "perturbed": b, "status": "now passing" if passed else "still failing"}
+                 for a, b, passed in zip(originals, perturbed, ok.tolist())]
+        return {"cases": len(replayed), "still_failing": int((~ok).sum()), "now_passing": int(ok.sum()), "pairs": pairs}
 
     def _shrunk(self, model, perturbation, expect, examples: list[Example]) -> list[Example]:
         budget = self._shrink_budget

@@ -165,6 +165,8 @@ def _details(results: list[dict[str, Any]], examples: int) -> list[str]:
             rp = r["replay"]
             out.append(f"  {r['name']}: replayed {rp['cases']} earlier failures: {rp['still_failing']} still fail, "
                        f"{rp['now_passing']} now pass (not counted in the rate)")
+            for pair in (rp.get("pairs") or [])[:examples]:
+                out.append(f"    {pair['status']}: {_clip(pair['input'])} -> {_clip(pair['perturbed'])}")
         if r["not_applicable"]:
             why = (f"not applicable to {r['perturbation']}" if r.get("perturbation")
                    else "filtered out by the expectation (CheckList's 'After filtering')")
