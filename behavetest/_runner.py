@@ -164,19 +164,19 @@ class Behave:
             replayed = self._replay.load(test_id) if self._replay is not None else []
             flat = [x for pair in replayed for x in pair]
             # Remembered failures go first, in the same batches as the measured cases.
-            model._predict_keys(flat + inputs + perturbed, [cache_key(x) for x in flat] + keys + pert_keys)
+            every = model._predict_keys(flat + inputs + perturbed, [cache_key(x) for x in flat] + keys + pert_keys)
             if replayed:
-                result.replay = self._check_replay(model, expect, replayed)
-            preds = model._predict_keys(inputs + perturbed, keys + pert_keys)
-            before = preds.take(case_of)
-            after = preds.take(np.arange(len(inputs), len(inputs) + len(perturbed)))
+                result.replay = self._check_replay(model, expect, replayed, every)
+            start = len(flat)
+            before = every.take(start + case_of)
+            after = every.take(np.arange(start + len(inputs), start + len(inputs) + len(perturbed)))
             originals = [inputs[i] for i in case_of]
             ok = self._as_bool(expect.check_pairs(model, before, after, originals, perturbed), len(perturbed), expect)
             failed_cases = np.zeros(len(inputs), dtype=bool)
             failed_cases[case_of[~ok]] = True
             self._score(result, keys, applicable, failed_cases, slices, inputs, source, None)
             result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
-            result.examples = self._pair_examples(preds, inputs, perturbed, case_of, ok, before, after, expect)
+            result.examples = self._pair_examples(inputs, perturbed, case_of, ok, before, after, expect)
             if self._replay is not None:
                 self._replay.save(test_id, [(e.input, e.perturbed) for e in result.examples])
             if perturbation.shrinkable and self._shrink_budget > 0:
@@ -193,10 +193,12 @@ class Behave:
         result.failing_cases = sorted({ids[i] for i in np.flatnonzero(failed & applicable)})
 
     @staticmethod
-    def _check_replay(model, expect, replayed) -> dict[str, Any]:
+    def _check_replay(model, expect, replayed, preds: Predictions) -> dict[str, Any]:
+        """``preds`` starts with the replayed pairs, flattened: original, perturbed, original, ..."""
         originals = [a for a, _ in replayed]
         perturbed = [b for _, b in replayed]
-        ok = expect.check_pairs(model, model.predict(originals), model.predict(perturbed), originals, perturbed)
+        rows = np.arange(2 * len(replayed))
+        ok = expect.check_pairs(model, preds.take(rows[0::2]), preds.take(rows[1::2]), originals, perturbed)
         pairs = [{"input": a, "perturbed": b, "status": "now passing" if passed else "still failing"}
                  for a, b, passed in zip(originals, perturbed, ok.tolist())]
         return {"cases": len(replayed), "still_failing": int((~ok).sum()), "now_passing": int(ok.sum()), "pairs": pairs}
@@ -215,7 +217,7 @@ class Behave:
         return out
 
     @staticmethod
-    def _pair_examples(preds, inputs, perturbed, case_of, ok, before: Predictions, after: Predictions, expect) -> list[Example]:
+    def _pair_examples(inputs, perturbed, case_of, ok, before: Predictions, after: Predictions, expect) -> list[Example]:
         examples, seen = [], set()
         for j in np.flatnonzero(~ok):
             case = int(case_of[j])
