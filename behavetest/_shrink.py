@@ -6,15 +6,11 @@ import random
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
-from hypothesis.errors import NoSuchExample, Unsatisfiable
+from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
 
 from ._errors import NotApplicable
 from ._generate import isolated_from_source_constants
 from ._keys import cache_key, stable_int
-
-
-class _OutOfBudget(Exception):
-    pass
 
 
 def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int) -> Any | None:
@@ -22,8 +18,8 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
 
     Hypothesis searches ``perturbation.strategy(original)`` for a failing value and
     shrinks it (fewer edits, earlier positions, the first option of a list). At
-    most ``budget`` model calls are spent; when the budget runs out, the simplest
-    failing value found so far is returned.
+    most ``budget`` model calls are spent: once it runs out no further value counts
+    as failing, so the search ends with the simplest failing value found so far.
     """
     strategy = perturbation.strategy(original)
     if strategy is None or budget <= 0:
@@ -33,13 +29,17 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
     start = model.calls
     best: list[Any] = []
 
+    answers: dict[Any, bool] = {}  # Hypothesis re-checks a failure: it must get the same answer
+
     def fails(value: Any) -> bool:
-        if model.calls - start >= budget:
-            raise _OutOfBudget
-        if cache_key(value) == original_key:
-            return False
+        key = cache_key(value)
+        if key in answers:
+            return answers[key]
+        if key == original_key or model.calls - start >= budget:
+            return False  # out of budget: nothing new counts as failing, so shrinking winds down
         after = model.predict([value])
         failed = not bool(expect.check_pairs(model, before, after, [original], [value])[0])
+        answers[key] = failed
         if failed:
             best.append(value)
         return failed
@@ -57,11 +57,12 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
         phases=[Phase.generate, Phase.shrink],
         suppress_health_check=list(HealthCheck),
         verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
     )
     try:
         with isolated_from_source_constants():
             return find(strategy, condition, settings=config, random=random.Random(stable_int(seed, original_key)))
-    except _OutOfBudget:
-        return best[-1] if best else None
     except (NoSuchExample, Unsatisfiable):
-        return None
+        return best[-1] if best else None
+    except HypothesisException:  # e.g. a perturbation that draws differently on replay
+        return best[-1] if best else None
