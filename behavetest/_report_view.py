@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ._stats import wilson
+from ._summary import capability_status
 
 STATUSES = ("error", "fail", "pass", "tracked", "n/a")
 
@@ -91,14 +92,6 @@ def _test(raw: Mapping[str, Any]) -> dict[str, Any]:
     t["slices"] = ({str(k): _rates(v) for k, v in sorted(slices.items(), key=lambda kv: str(kv[0])) if isinstance(v, dict)}
                    if isinstance(slices, dict) else {})
     return t
-
-
-def capability_status(statuses: Iterable[str]) -> str:
-    present = set(statuses)
-    for status in ("error", "fail", "pass", "tracked"):
-        if status in present:
-            return status
-    return "n/a"
 
 
 @dataclass

@@ -16,14 +16,9 @@ def sort_results(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def capability_status(statuses: Iterable[str]) -> str:
+    """The worst status among a capability's tests: error, fail, pass, tracked, else n/a."""
     present = set(statuses)
-    if "error" in present:
-        return "error"
-    if "fail" in present:
-        return "fail"
-    if "pass" in present:
-        return "pass"
-    return "tracked" if "tracked" in present else "n/a"
+    return next((s for s in ("error", "fail", "pass", "tracked") if s in present), "n/a")
 
 
 def summarize(results: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
