@@ -96,6 +96,11 @@ def _one_key(test: SuiteTest, key: str, spec: dict) -> tuple[str, Any]:
     return next(iter(spec.items()))
 
 
+def _bad(test: SuiteTest, key: str, what: str, exc: Exception) -> SuiteError:
+    """A suite error at the test's ``key`` line, unless ``exc`` already is one."""
+    return exc if isinstance(exc, SuiteError) else test.error(key, f"{what}: {exc}")
+
+
 def build_expectation(test: SuiteTest, spec: Any, base: Path) -> _expect.Expectation | None:
     if spec is None:
         return None
@@ -117,10 +122,8 @@ def build_expectation(test: SuiteTest, spec: Any, base: Path) -> _expect.Expecta
         if name not in EXPECTATIONS:
             raise test.error("expect", f"unknown expectation {name!r}", f"use one of {sorted(EXPECTATIONS)} or 'module:function'")
         return _call(getattr(_expect, name), value, spread_lists=True)
-    except SuiteError:
-        raise
     except (BehaveError, TypeError, ValueError) as exc:
-        raise test.error("expect", f"bad expectation {spec!r}: {exc}") from None
+        raise _bad(test, "expect", f"bad expectation {spec!r}", exc) from None
 
 
 def build_perturbation(test: SuiteTest, spec: Any, base: Path) -> Perturbation | None:
@@ -144,10 +147,8 @@ def build_perturbation(test: SuiteTest, spec: Any, base: Path) -> Perturbation |
         if name not in PERTURBATIONS:
             raise test.error("perturb", f"unknown perturbation {name!r}", f"use one of {sorted(PERTURBATIONS)} or 'module:function'")
         return _call(getattr(_perturb, name), value, spread_lists=False)
-    except SuiteError:
-        raise
     except (BehaveError, TypeError, ValueError) as exc:
-        raise test.error("perturb", f"bad perturbation {spec!r}: {exc}") from None
+        raise _bad(test, "perturb", f"bad perturbation {spec!r}", exc) from None
 
 
 class BuiltTest:
