@@ -17,26 +17,26 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Behave": "._runner",
+    "Behave": "._measure.runner",
     "BehaveError": "._errors",
     "BehaviorFailed": "._errors",
-    "Case": "._template",
+    "Case": "._cases.template",
     "DeclarationError": "._errors",
-    "Example": "._result",
-    "Model": "._model",
+    "Example": "._measure.result",
+    "Model": "._model.model",
     "ModelError": "._errors",
     "NotApplicable": "._errors",
-    "Perturbation": "._perturbation",
-    "Prediction": "._prediction",
-    "Result": "._result",
-    "Template": "._template",
-    "check": "._check",
+    "Perturbation": ".perturb._perturbation",
+    "Prediction": "._model.prediction",
+    "Result": "._measure.result",
+    "Template": "._cases.template",
+    "check": "._measure.check",
     "from_checklist": ".checklist",
-    "lexicon": "._lexicons",
-    "perturbation": "._perturbation",
+    "lexicon": "._cases.lexicons",
+    "perturbation": ".perturb._perturbation",
     "run": "._notebook",
-    "slice": "._slices",
-    "template": "._template",
+    "slice": "._measure.slices",
+    "template": "._cases.template",
 }
 _SUBMODULES = {"expect", "perturb"}
 
@@ -44,18 +44,18 @@ __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
 if TYPE_CHECKING:
     from . import expect, perturb
-    from ._check import check
+    from ._measure.check import check
     from .checklist import from_checklist
     from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
-    from ._lexicons import lexicon
-    from ._model import Model
+    from ._cases.lexicons import lexicon
+    from ._model.model import Model
     from ._notebook import run
-    from ._perturbation import Perturbation, perturbation
-    from ._prediction import Prediction
-    from ._result import Example, Result
-    from ._runner import Behave
-    from ._slices import slice
-    from ._template import Case, Template, template
+    from .perturb._perturbation import Perturbation, perturbation
+    from ._model.prediction import Prediction
+    from ._measure.result import Example, Result
+    from ._measure.runner import Behave
+    from ._measure.slices import slice
+    from ._cases.template import Case, Template, template
 
 
 def __getattr__(name: str) -> Any:

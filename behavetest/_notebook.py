@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import BehaveError, BehaviorFailed
-from ._generate import Generator
-from ._model import Model
-from ._result import Result
-from ._runner import Behave
+from ._cases.generate import Generator
+from ._model.model import Model
+from ._measure.result import Result
+from ._measure.runner import Behave
 
 
 class Run:
@@ -21,19 +21,19 @@ class Run:
     def document(self) -> dict[str, Any]:
         """The same JSON document ``pytest --behave --behave-json`` writes."""
         from . import __version__
-        from ._summary import sort_results, summarize
+        from ._report.summary import sort_results, summarize
 
         tests = sort_results(r.to_dict() for r in self.results)
         return {"schema_version": 1, "behavetest_version": __version__, "seed": self.seed,
                 "summary": summarize(tests), "tests": tests}
 
     def __str__(self) -> str:
-        from ._summary import render
+        from ._report.summary import render
 
         return render(self.document()["tests"], details=True)
 
     def _repr_html_(self) -> str:
-        from ._html import render_html
+        from ._report.html import render_html
 
         return render_html(self.document())
 
@@ -48,7 +48,8 @@ def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) ->
     every test's result is collected. Errors in a test (a model that raises) are
     recorded on its result.
     """
-    from ._suite import build_suite, find_suite
+    from ._suites.build import build_suite
+    from ._suites.builtin import find_suite
 
     if not isinstance(model, Model):
         raise BehaveError(f"bt.run needs a bt.Model, not {type(model).__name__}")

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pytest
 
 from ._errors import DeclarationError
-from ._model import LABEL, PROBA, SCORE, Model
+from ._model.model import LABEL, PROBA, SCORE, Model
 
 __all__ = ["from_checklist"]
 
@@ -171,7 +171,7 @@ def _name(test: Any, index: int) -> str:
 
 
 def _spec(name: str, test: Any, info: Mapping, capability: Any, max_fail_rate: Any, classes: tuple) -> _Spec:
-    from ._runner import validate_declaration
+    from ._measure.runner import validate_declaration
 
     kind = next(k for k, cls in zip(TYPES, classes) if isinstance(test, cls))
     cap = capability if capability is not None else (info.get("capability") or getattr(test, "capability", None))
@@ -206,9 +206,9 @@ def run_checklist_test(
     __tracebackhide__ = True
     import numpy as np
 
-    from ._keys import cache_key, case_ids, set_digest
-    from ._result import Example, Result
-    from ._slices import membership, slice_counts
+    from ._model.keys import cache_key, case_ids, set_digest
+    from ._measure.result import Example, Result
+    from ._measure.slices import membership, slice_counts
 
     test = copy.copy(spec.test)  # CheckList stores results on the test: leave the user's object alone
     test.results = None

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from ._baseline import BaselineError, dumps, read_json, validate_run, write_text_atomic
-from ._gate import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+from ._gate.baseline import BaselineError, dumps, read_json, validate_run, write_text_atomic
+from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
 
 
 class CliError(Exception):
@@ -70,7 +70,7 @@ def load_run(path: str) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ._summary import render
+    from ._report.summary import render
 
     document = load_run(args.run)
     if not document["tests"]:
@@ -78,7 +78,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(render(document["tests"], details=args.details, slices=args.slices))
     if document.get("baseline"):
-        from ._gate import render_comparison
+        from ._gate.regression import render_comparison
 
         print()
         print(render_comparison(document["baseline"], document["baseline"].get("directory", "the baseline")))
@@ -86,8 +86,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ._baseline import load_entries
-    from ._gate import check_settings, compare, render_comparison
+    from ._gate.baseline import load_entries
+    from ._gate.regression import check_settings, compare, render_comparison
 
     try:
         check_settings(args.alpha, args.tolerance, args.correction)
@@ -108,8 +108,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """One run document from the shards' documents; refuse on mismatched runs or conflicting results."""
-    from ._baseline import result_key
-    from ._summary import sort_results, summarize
+    from ._gate.baseline import result_key
+    from ._report.summary import sort_results, summarize
 
     first_name, first = documents[0]
     for field in ("schema_version", "seed", "behavetest_version"):
@@ -151,7 +151,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_html(args: argparse.Namespace) -> int:
     document = load_run(args.run)
     try:
-        from ._html import render_html
+        from ._report.html import render_html
     except ImportError as exc:
         raise CliError(f"the HTML report is not available in this installation ({exc})") from None
     write_text_atomic(Path(args.output), render_html(document))

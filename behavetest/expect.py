@@ -16,8 +16,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ._errors import DeclarationError
-from ._model import PROBA, SCORE, Model
-from ._prediction import Prediction, Predictions
+from ._model.model import PROBA, SCORE, Model
+from ._model.prediction import Prediction, Predictions
 
 __all__ = [
     "Expectation", "label", "label_in", "not_label", "prob", "score", "same_label",

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from ._baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
-from ._gate import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+from ._gate.baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
+from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
 
 SKIP_REASON = "behavioral test: run with --behave"
 SCHEMA_VERSION = RUN_SCHEMA_VERSION  # of the --behave-json document
@@ -117,7 +117,7 @@ class BehaveSession:
 
     def generator(self):
         if self._generator is None:
-            from ._generate import Generator
+            from ._cases.generate import Generator
 
             self._generator = Generator(seed=self.seed)
         return self._generator
@@ -126,14 +126,14 @@ class BehaveSession:
         cache = getattr(self.config, "cache", None)
         if cache is None:
             return None
-        from ._replay import ReplayStore
+        from ._cases.replay import ReplayStore
 
         return ReplayStore(cache)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.is_worker or not self.enabled or not (self.compare_baseline or self.update_baseline):
             return
-        from ._baseline import BaselineDir, BaselineError
+        from ._gate.baseline import BaselineDir, BaselineError
 
         try:  # fail fast, before any model runs, on a corrupt baseline file
             BaselineDir(self.baseline_dir).validate_all()
@@ -150,8 +150,8 @@ class BehaveSession:
 
     def _compare(self, session: pytest.Session) -> None:
         """Compare with the baseline on the controller, after every result arrived; fail on a regression."""
-        from ._baseline import BaselineDir, BaselineError, entries_by_model
-        from ._gate import compare
+        from ._gate.baseline import BaselineDir, BaselineError, entries_by_model
+        from ._gate.regression import compare
 
         directory = BaselineDir(self.baseline_dir)
         new = entries_by_model(self.results, keep_errors=True)
@@ -182,7 +182,7 @@ class BehaveSession:
         marker = item.get_closest_marker("behave")
         if not self.enabled or marker is None or "capability" not in marker.kwargs:
             return (yield)
-        from ._check import Checks, measure_checks
+        from ._measure.check import Checks, measure_checks
 
         obj = getattr(item, "obj", None)
         if getattr(obj, "is_hypothesis_test", False):
@@ -195,7 +195,7 @@ class BehaveSession:
         item.stash.setdefault(RESULTS_KEY, []).append(result)
         if result.status == "fail":
             from ._errors import BehaviorFailed
-            from ._runner import failure_message
+            from ._measure.runner import failure_message
 
             raise BehaviorFailed(failure_message(result))
         return outcome
@@ -221,7 +221,7 @@ class BehaveSession:
     def pytest_terminal_summary(self, terminalreporter, exitstatus: int, config: pytest.Config) -> None:
         if self.is_worker or not self.enabled:
             return
-        from ._summary import render
+        from ._report.summary import render
 
         terminalreporter.write_sep("=", "behavioral summary")
         if not self.results:
@@ -229,7 +229,7 @@ class BehaveSession:
             return
         terminalreporter.write_line(render(self.results, details=self.details, slices=self.slices))
         if self.comparison is not None:
-            from ._gate import render_comparison
+            from ._gate.regression import render_comparison
 
             terminalreporter.write_line("")
             for line in render_comparison(self.comparison, str(self.baseline_dir)).splitlines():
@@ -253,7 +253,7 @@ class BehaveSession:
             self._update_baseline(session)
         if self.json_path is None and self.html_path is None and self.md_path is None:
             return
-        from ._reports import write_reports
+        from ._report.writers import write_reports
 
         document = self.document()
         self.written, errors = write_reports(document, json_path=self.json_path, html_path=self.html_path,
@@ -268,7 +268,7 @@ class BehaveSession:
 
     def _update_baseline(self, session: pytest.Session) -> None:
         """Merge this run's results into the baseline files (controller or serial process only)."""
-        from ._baseline import BaselineDir, BaselineError
+        from ._gate.baseline import BaselineDir, BaselineError
 
         if session.exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
             self.baseline_messages.append(("behavetest: baseline not updated: the run was interrupted", True))
@@ -293,7 +293,7 @@ class BehaveSession:
 
     def document(self) -> dict[str, Any]:
         from . import __version__
-        from ._summary import sort_results, summarize
+        from ._report.summary import sort_results, summarize
 
         results = sort_results(self.results)
         return {
@@ -322,7 +322,7 @@ def junit_properties(results: list[dict[str, Any]]) -> list[tuple[str, str]]:
     ``behave_ci_low``, ``behave_ci_high``. Several: those pooled over the results,
     then the same names suffixed with ``[<result name>]`` for each result.
     """
-    from ._stats import wilson
+    from ._measure.stats import wilson
 
     def props(cases: int, failures: int, suffix: str = "") -> list[tuple[str, str]]:
         low, high = wilson(failures, cases)
@@ -385,7 +385,7 @@ def pytest_configure(config: pytest.Config) -> None:
     suites = config.getoption("behave_suite")
     if suites:
         from ._errors import BehaveError
-        from ._suite import find_suite
+        from ._suites.builtin import find_suite
 
         try:
             paths = [str(find_suite(name).resolve()) for name in suites]
@@ -398,7 +398,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if not file_path.name.endswith((".behave.yaml", ".behave.yml")):
         return None
-    from ._suite import SuiteFile, builtin_suites
+    from ._suites.build import SuiteFile
+    from ._suites.builtin import builtin_suites
 
     builtin = {p.resolve(): name for name, p in builtin_suites().items()}
     name = builtin.get(file_path.resolve())
@@ -410,7 +411,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 @pytest.fixture
 def behave(request: pytest.FixtureRequest):
     """Declare behavioral tests: ``behave.mft``, ``behave.inv`` and ``behave.dir``."""
-    from ._runner import Behave
+    from ._measure.runner import Behave
 
     session = request.config.stash[SESSION_KEY]
     results = request.node.stash.setdefault(RESULTS_KEY, [])

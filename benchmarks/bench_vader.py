@@ -7,7 +7,7 @@ For each size N this script:
 2. writes a temporary test directory (pytest.ini, conftest.py with VADER wrapped in
    ``bt.Model``, a test file with 5 MFT and 5 INV tests using ``bt.perturb.typos(1)``)
    and runs ``pytest --behave --behave-json`` on it in a subprocess: T_suite,
-3. in this process, draws the same perturbations with ``behavetest._generate.Generator``
+3. in this process, draws the same perturbations with ``behavetest._cases.generate.Generator``
    (the same seed, inputs and samples): T_gen,
 4. runs VADER's ``predict_proba`` over exactly the unique inputs the suite needs
    (MFT inputs, INV originals and their perturbations), in batches of 256: T_raw,
@@ -244,8 +244,8 @@ def run_pytest(directory: Path, args: list[str], profile: Path | None = None) ->
 
 def measure(cases: int, seed: int, samples: int, profile: bool, no_shrink: bool, keep: bool) -> dict:
     import behavetest as bt
-    from behavetest._generate import Generator
-    from behavetest._keys import cache_key
+    from behavetest._cases.generate import Generator
+    from behavetest._model.keys import cache_key
 
     data = synthesize(cases)
     tmp = Path(tempfile.mkdtemp(prefix=f"bench_vader_{cases}_"))

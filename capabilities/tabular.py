@@ -73,8 +73,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from behavetest._errors import BehaveError
-from behavetest._keys import _canonical
-from behavetest._suite_format import SuiteError, SuiteTest
+from behavetest._model.keys import _canonical
+from behavetest._suites.loader import SuiteError, SuiteTest
 
 CAPABILITIES = ("Monotonicity", "Invariance", "Fairness", "Stability", "Rules")
 ROLES = ("monotone_increasing", "monotone_decreasing", "irrelevant", "protected", "noise")
@@ -420,7 +420,7 @@ class _Rows:
         return self._rows
 
     def _load(self) -> list:
-        from behavetest._suite import resolve
+        from behavetest._suites.build import resolve
 
         try:
             obj = resolve(self.reference, base=Path(self.path).parent)

@@ -23,13 +23,13 @@ from scipy.stats import binomtest
 import behavetest  # noqa: F401
 # Loaded once here: pytester's in-process runs unload the modules a run imports, and a
 # second run would otherwise get a second Model class (see plugin-pitfalls.md).
-import behavetest._check  # noqa: F401
-import behavetest._gate  # noqa: F401
-import behavetest._runner  # noqa: F401
-import behavetest._summary  # noqa: F401
+import behavetest._measure.check  # noqa: F401
+import behavetest._gate.regression  # noqa: F401
+import behavetest._measure.runner  # noqa: F401
+import behavetest._report.summary  # noqa: F401
 import behavetest.perturb  # noqa: F401
-from behavetest._baseline import baseline_filename
-from behavetest._keys import cache_key, case_ids
+from behavetest._gate.baseline import baseline_filename
+from behavetest._model.keys import cache_key, case_ids
 
 MODES = [pytest.param([], id="serial"), pytest.param(["-n", "2"], id="xdist")]
 

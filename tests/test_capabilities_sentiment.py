@@ -37,10 +37,10 @@ import pytest
 
 import behavetest as bt
 import behavetest._notebook as notebook
-from behavetest._generate import Generator
-from behavetest._keys import cache_key
-from behavetest._suite import build_suite
-from behavetest._suite_format import load_suite
+from behavetest._cases.generate import Generator
+from behavetest._model.keys import cache_key
+from behavetest._suites.build import build_suite
+from behavetest._suites.loader import load_suite
 from behavetest.perturb import _resources
 
 SUITE = Path(__file__).resolve().parents[1] / "capabilities" / "sentiment.behave.yaml"
@@ -334,7 +334,7 @@ def test_suite_has_the_designed_shape(built):
 
 
 def test_suite_is_found_by_name_and_written_to_the_format(built):
-    from behavetest._suite import find_suite
+    from behavetest._suites.builtin import find_suite
 
     assert find_suite("sentiment").resolve() == SUITE
     for b in built.values():
@@ -366,7 +366,7 @@ def test_tests_needing_neutral_are_the_documented_ones(built):
 def test_a_two_label_model_runs_the_tests_without_neutral(built):
     """negative/positive only: the neutral tests error, every other test measures."""
     two = bt.Model(lambda texts: np.array([[0.4, 0.6]] * len(texts)), labels=["negative", "positive"], name="two")
-    from behavetest._runner import Behave
+    from behavetest._measure.runner import Behave
 
     for name, b in built.items():
         if b.test.type != "MFT":

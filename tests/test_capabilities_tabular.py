@@ -36,10 +36,10 @@ import pytest
 
 import behavetest as bt
 from behavetest import perturb
-from behavetest._generate import Generator
-from behavetest._keys import cache_key
-from behavetest._suite import build_suite
-from behavetest._suite_format import SuiteError, load_suite
+from behavetest._cases.generate import Generator
+from behavetest._model.keys import cache_key
+from behavetest._suites.build import build_suite
+from behavetest._suites.loader import SuiteError, load_suite
 
 LABELS = ["bad", "good"]
 TOLERANCE = 0.01

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import behavetest as bt
-from behavetest._baseline import BaselineDir
-from behavetest._runner import Behave
-from behavetest._summary import render, sort_results, summarize
+from behavetest._gate.baseline import BaselineDir
+from behavetest._measure.runner import Behave
+from behavetest._report.summary import render, sort_results, summarize
 from behavetest.cli import main
 
 
@@ -170,14 +170,14 @@ def test_merge_refuses_mismatched_shards(tmp_path, capsys, change, message):
 
 
 def test_html_without_the_renderer_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "behavetest._html", None)  # as if the module were absent
+    monkeypatch.setitem(sys.modules, "behavetest._report.html", None)  # as if the module were absent
     assert main(["html", write(tmp_path / "run.json", run_document()), "-o", str(tmp_path / "r.html")]) == 2
     assert "behavetest: error: the HTML report is not available" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
 
 
 def test_html_writes_the_rendered_report(tmp_path, capsys):
-    html = pytest.importorskip("behavetest._html")
+    html = pytest.importorskip("behavetest._report.html")
     document = run_document()
     assert main(["html", write(tmp_path / "run.json", document), "-o", str(tmp_path / "sub" / "r.html")]) == 0
     assert (tmp_path / "sub" / "r.html").read_text(encoding="utf-8") == html.render_html(document)

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from scipy.stats import binomtest, norm
 
 import behavetest as bt
-from behavetest._generate import Generator
-from behavetest._runner import Behave
-from behavetest._stats import wilson
-from behavetest._summary import summarize
+from behavetest._cases.generate import Generator
+from behavetest._measure.runner import Behave
+from behavetest._measure.stats import wilson
+from behavetest._report.summary import summarize
 
 Z = norm.ppf(0.975)
 

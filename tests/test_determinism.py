@@ -12,8 +12,8 @@ SCRIPT = textwrap.dedent(
         import user_constants  # a local module full of integers Hypothesis could borrow
     import behavetest as bt
     from hypothesis import strategies as st
-    from behavetest._generate import Generator
-    from behavetest._keys import cache_key
+    from behavetest._cases.generate import Generator
+    from behavetest._model.keys import cache_key
     texts = ["review %d" % i for i in range(300)]
     wide = bt.Perturbation(lambda t: st.integers(0, 10000).map(lambda i: t + " " + str(i)), name="wide")
     cases = Generator(seed=3).generate(wide, texts, [cache_key(t) for t in texts], 3)

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import strategies as st
 
 import behavetest as bt
-from behavetest._generate import Generator
-from behavetest._runner import Behave
+from behavetest._cases.generate import Generator
+from behavetest._measure.runner import Behave
 
 # Unrelated third-party plugins installed here (Faker's is slow to import) are left out of inner runs.
 QUIET = ["-p", "no:faker", "-p", "no:benchmark"]

@@ -1,6 +1,6 @@
 """The regression gate's statistics: exact p-values checked against scipy, and the gate simulated.
 
-The simulations call the library-level comparison (``behavetest._gate.compare``) on
+The simulations call the library-level comparison (``behavetest._gate.regression.compare``) on
 baseline entries built from simulated case outcomes, exactly as the plugin does
 with real results. Seeds are fixed, so these tests are deterministic; their
 thresholds still carry margins from binomial bounds, so they would hold for other
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from scipy.stats import binom, binomtest, fisher_exact
 
-from behavetest._baseline import entries_by_model
-from behavetest._gate import (
+from behavetest._gate.baseline import entries_by_model
+from behavetest._gate.regression import (
     ERROR,
     IMPROVED,
     NEW,
@@ -233,7 +233,7 @@ def test_capability_pools_its_tests():
 
 
 def test_an_improvement_shows_the_p_value_of_the_improvement():
-    from behavetest._gate import shown_p
+    from behavetest._gate.regression import shown_p
 
     base = np.zeros(100, dtype=bool)
     base[:40] = True

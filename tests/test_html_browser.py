@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from behavetest._html import render_html
+from behavetest._report.html import render_html
 
 from test_reports import build_document  # noqa: E402  (tests/ is on sys.path under pytest's default import mode)
 

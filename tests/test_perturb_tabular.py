@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import behavetest as bt
-from behavetest._generate import Generator
-from behavetest._keys import cache_key
+from behavetest._cases.generate import Generator
+from behavetest._model.keys import cache_key
 
 P = bt.perturb
 PROPERTY = settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -318,15 +318,15 @@ def test_shrinks_towards_the_smallest_change():
     assert 0 < minimal(P.noise("income", 10.0), row)["income"] - 1200 <= 0.05
     assert minimal(P.noise("age", 3.0), row)["age"] == 41
     # Option lists are rotated per row (so every option is drawn across rows); they shrink to the row's first.
-    from behavetest._perturbation import rotated
+    from behavetest.perturb._perturbation import rotated
 
     assert minimal(P.set_value("sex", ["female", "male", "other"]), row)["sex"] == rotated(("male", "other"), row)[0]
     assert minimal(P.swap("sex", ["nonbinary", "male", "female"]), row)["sex"] == rotated(("nonbinary", "male"), row)[0]
 
 
 def test_every_option_of_a_swap_is_drawn_across_rows():
-    from behavetest._generate import Generator
-    from behavetest._keys import cache_key
+    from behavetest._cases.generate import Generator
+    from behavetest._model.keys import cache_key
 
     rows = [{"sex": "female", "income": 1000.0 + i} for i in range(60)]
     generated = Generator(seed=0).generate(P.swap("sex", ["female", "male", "nonbinary"]), rows,

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import behavetest as bt
 from behavetest import DeclarationError, NotApplicable
-from behavetest._generate import Generator
-from behavetest._keys import cache_key
+from behavetest._cases.generate import Generator
+from behavetest._model.keys import cache_key
 from behavetest.perturb import _resources as res
 from behavetest.perturb._nlpaug import restore_spacing
 
@@ -405,8 +405,8 @@ import importlib, json, sys
 for module in json.loads(sys.argv[2]):
     importlib.import_module(module)
 import behavetest as bt
-from behavetest._generate import Generator
-from behavetest._keys import cache_key
+from behavetest._cases.generate import Generator
+from behavetest._model.keys import cache_key
 P = bt.perturb
 perturbations = [{perturbations}]
 texts = json.loads(sys.argv[1])

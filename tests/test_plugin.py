@@ -43,7 +43,7 @@ SKIP_REASON = "behavioral test: run with --behave"
 
 
 def wilson_ref(k: int, n: int) -> list[float]:
-    """The 95% Wilson interval, computed by scipy (independently of behavetest._stats)."""
+    """The 95% Wilson interval, computed by scipy (independently of behavetest._measure.stats)."""
     ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
     return [float(ci.low), float(ci.high)]
 

@@ -1,8 +1,8 @@
 """Replay: failures remembered between runs are checked first and reported apart from the rate."""
 
 import behavetest as bt
-from behavetest._generate import Generator
-from behavetest._replay import ReplayStore
+from behavetest._cases.generate import Generator
+from behavetest._cases.replay import ReplayStore
 
 
 class FakeCache:

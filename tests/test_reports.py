@@ -17,12 +17,12 @@ import numpy  # noqa: F401  (imported before any pytester run; see conftest.py)
 import pytest
 from scipy.stats import binomtest
 
-from behavetest._baseline import entries_by_model
-from behavetest._gate import compare
-from behavetest._html import render_html
-from behavetest._markdown import MAX_BYTES, append_step_summary, render_markdown
-from behavetest._prediction import Prediction
-from behavetest._result import Example, Result
+from behavetest._gate.baseline import entries_by_model
+from behavetest._gate.regression import compare
+from behavetest._report.html import render_html
+from behavetest._report.markdown import MAX_BYTES, append_step_summary, render_markdown
+from behavetest._model.prediction import Prediction
+from behavetest._measure.result import Example, Result
 
 # Inputs that must never reach the page as markup. The script payload would set a marker attribute if it ran.
 SCRIPT_PAYLOAD = "<script>document.documentElement.setAttribute('data-xss','1')</script>"
@@ -93,7 +93,7 @@ def results(vocab_failures: int = 40, digest: str = "new") -> list[dict]:
 
 
 def build_document(with_baseline: bool = True) -> dict:
-    from behavetest._summary import sort_results, summarize
+    from behavetest._report.summary import sort_results, summarize
 
     tests = sort_results(results())
     doc = {"schema_version": 1, "behavetest_version": "0.1.0", "seed": 0, "summary": summarize(tests), "tests": tests}
@@ -345,7 +345,7 @@ def test_markdown_examples_and_escaping(markdown):
 
 
 def test_markdown_cell_escaping():
-    from behavetest._markdown import md
+    from behavetest._report.markdown import md
 
     assert md(PIPE_INPUT) == "left\\|right<br>second line @\u200boctocat"
     assert md("a_b*c`d[e](f) ~g~ $x$ \\") == "a\\_b\\*c\\`d\\[e\\](f) \\~g\\~ \\$x\\$ \\\\"

@@ -3,7 +3,7 @@
 import pytest
 
 import behavetest as bt
-from behavetest._generate import Generator
+from behavetest._cases.generate import Generator
 
 SENTENCES = ["a really good film with great acting", "the good parts outweigh the slow middle",
              "not as good as the first one but still worth it"]

@@ -14,8 +14,8 @@ import textwrap
 import pytest
 
 from behavetest import DeclarationError
-from behavetest import _lexicons
-from behavetest._template import MAX_PRODUCT, Case, Template, _decode, _radices, _resolve, article, parse, template
+from behavetest._cases import lexicons as _lexicons
+from behavetest._cases.template import MAX_PRODUCT, Case, Template, _decode, _radices, _resolve, article, parse, template
 
 REQUIRED_LEXICONS = {
     "first_name", "male_first_name", "female_first_name", "last_name", "city", "country", "nationality",
@@ -178,7 +178,7 @@ def test_sample_is_the_same_in_other_processes_whatever_the_hash_seed():
     code = textwrap.dedent(
         """
         import json
-        from behavetest._template import template
+        from behavetest._cases.template import template
         t = template("{name1} and {name2} are {a:adj} {profession}s", name=["Ann", "Bo", "Cy", "Di"],
                      adj=["honest", "odd", "good"], n=25, seed=7)
         u = template("{p} {q} {r}", p=list("abcdefghij"), q=list("klmnopqrst"), r=list("uvwxyz0123"), n=40, seed="s")
@@ -196,7 +196,7 @@ def test_faker_sample_is_the_same_in_other_processes():
     code = textwrap.dedent(
         """
         import json
-        from behavetest._template import template
+        from behavetest._cases.template import template
         t = template("{first_name1} met {first_name2} from {city}.", n=20, seed=3)
         print(json.dumps([t.inputs, t.meta]))
         """
@@ -333,8 +333,8 @@ def test_missing_faker_names_the_extra(monkeypatch):
 
 def test_importing_behavetest_does_not_import_faker():
     code = (
-        "import sys, behavetest, behavetest._template, behavetest._lexicons\n"
-        "behavetest._template.template('{a:positive_adj} {number}', n=3)\n"
+        "import sys, behavetest, behavetest._cases.template, behavetest._cases.lexicons\n"
+        "behavetest._cases.template.template('{a:positive_adj} {number}', n=3)\n"
         "assert 'faker' not in sys.modules, 'faker imported'\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
-from ._errors import DeclarationError, NotApplicable
-from ._keys import cache_key, stable_int
-from ._perturbation import Perturbation
+from .._errors import DeclarationError, NotApplicable
+from .._model.keys import cache_key, stable_int
+from ..perturb._perturbation import Perturbation
 
 
 def _settings(examples: int) -> settings:

@@ -36,7 +36,7 @@ import unicodedata
 from importlib import resources
 from typing import Any, Mapping
 
-from ._errors import DeclarationError
+from .._errors import DeclarationError
 
 #: Faker locales whose first and last names make up the name lexicons: (locale, country).
 NAME_LOCALES: tuple[tuple[str, str], ...] = (

@@ -29,7 +29,7 @@ class ReplayStore:
 
     @staticmethod
     def _key(test_id: str) -> str:
-        from ._keys import digest
+        from .._model.keys import digest
 
         return PREFIX + digest(test_id).hex()
 

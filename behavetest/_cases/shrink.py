@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
 
-from ._errors import NotApplicable
-from ._generate import isolated_from_source_constants
-from ._keys import cache_key, stable_int
+from .._errors import NotApplicable
+from .generate import isolated_from_source_constants
+from .._model.keys import cache_key, stable_int
 
 
 def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int) -> Any | None:

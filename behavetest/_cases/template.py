@@ -30,7 +30,7 @@ first appearance (values in keyword order, lexicons sorted). Products larger tha
 fills drawn uniformly without replacement from the product, in product order.
 The draw indexes into the product space (mixed-radix decoding), so it never builds
 the product, and its random generator is seeded with
-``behavetest._keys.stable_int(text, seed)``: the same sample in every process,
+``behavetest._model.keys.stable_int(text, seed)``: the same sample in every process,
 whatever ``PYTHONHASHSEED`` is (unlike CheckList).
 
 Labels
@@ -50,9 +50,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence, overload
 
-from . import _lexicons
-from ._errors import DeclarationError
-from ._keys import cache_key, stable_int
+from . import lexicons as _lexicons
+from .._errors import DeclarationError
+from .._model.keys import cache_key, stable_int
 
 #: Largest full product ``bt.template`` builds without ``n=``.
 MAX_PRODUCT = 100_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from ._errors import BehaveError
+from .._errors import BehaveError
 
 _current: ContextVar["Checks | None"] = ContextVar("behavetest_checks", default=None)
 
@@ -52,9 +52,9 @@ def check(passed: bool, *, input: Any = None, prediction: Any = None) -> bool:
 
 def measure_checks(checks: Checks, item: Any, options: dict[str, Any], *, seed: int):
     """The :class:`Result` of a property test from its recorded ``bt.check`` outcomes."""
-    from ._errors import DeclarationError
-    from ._result import Example, Result
-    from ._runner import validate_declaration
+    from .._errors import DeclarationError
+    from .result import Example, Result
+    from .runner import validate_declaration
 
     unknown = set(options) - {"capability", "max_fail_rate", "model", "name"}
     if unknown:
@@ -95,6 +95,6 @@ class _Shown:
         return repr(self.value)
 
     def to_dict(self) -> dict[str, Any]:
-        from ._result import _jsonable
+        from .result import _jsonable
 
         return {"label": _jsonable(self.value)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._prediction import Prediction
-from ._stats import wilson
+from .._model.prediction import Prediction
+from .stats import wilson
 
 PASS, FAIL, TRACKED, ERROR, NOT_APPLICABLE = "pass", "fail", "tracked", "error", "n/a"
 
@@ -135,7 +135,7 @@ class Result:
     @property
     def config_digest(self) -> str:
         """What makes two runs of this test measure the same thing (not its inputs or threshold)."""
-        from ._keys import digest
+        from .._model.keys import digest
 
         return digest(self.type, self.expectation, self.perturbation, self.samples, self.seed).hex()
 

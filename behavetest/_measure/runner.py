@@ -8,18 +8,18 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import expect as _expect
-from ._errors import BehaveError, BehaviorFailed, DeclarationError
-from ._generate import Generator
-from ._keys import cache_key, case_ids, set_digest
-from ._model import Model
-from ._perturbation import as_perturbation
-from ._prediction import Predictions
-from ._replay import ReplayStore
-from ._result import FAIL, Example, Result
-from ._shrink import shrink
-from ._slices import membership, slice_counts
-from ._template import Template
+from .. import expect as _expect
+from .._errors import BehaveError, BehaviorFailed, DeclarationError
+from .._cases.generate import Generator
+from .._model.keys import cache_key, case_ids, set_digest
+from .._model.model import Model
+from ..perturb._perturbation import as_perturbation
+from .._model.prediction import Predictions
+from .._cases.replay import ReplayStore
+from .result import FAIL, Example, Result
+from .._cases.shrink import shrink
+from .slices import membership, slice_counts
+from .._cases.template import Template
 
 MAX_EXAMPLES = 10
 SHOWN_EXAMPLES = 5

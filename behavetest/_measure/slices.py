@@ -12,8 +12,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ._errors import DeclarationError
-from ._stats import wilson
+from .._errors import DeclarationError
+from .stats import wilson
 
 Predicate = Callable[[Any], bool]
 _session: dict[str, Predicate] = {}

@@ -6,9 +6,9 @@ from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
 
-from ._errors import DeclarationError, ModelError
-from ._keys import cache_key
-from ._prediction import Predictions
+from .._errors import DeclarationError, ModelError
+from .keys import cache_key
+from .prediction import Predictions
 
 PROBA, LABEL, SCORE = "proba", "label", "score"
 

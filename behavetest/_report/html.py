@@ -6,7 +6,7 @@ script are inline, the charts are inline SVG, fonts are the system's. Every
 string that comes from the document is escaped with ``html.escape`` where it is
 written (text, attributes, SVG titles). The same document gives the same bytes.
 
-The document is read through :func:`behavetest._report_view.read_document`, the
+The document is read through :func:`behavetest._report.view.read_document`, the
 tolerant view that the Markdown renderer shares.
 """
 
@@ -15,11 +15,11 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable, Mapping
 
-from ._report_view import (STATUSES, Report, _count, _interval, _number, _scalar, _text, baseline_p, baseline_rate,
+from .view import (STATUSES, Report, _count, _interval, _number, _scalar, _text, baseline_p, baseline_rate,
                            ci_text, comparison_rows, p_text, pp, prediction_text, read_document, regression_rows,
                            value_text)
-from ._html_assets import CSP, CSS, SCRIPT
-from ._svg import MODEL_COLOURS, STATUS_COLOURS, Bar, Change, change_chart, esc, legend, pct, rate_chart
+from .html_assets import CSP, CSS, SCRIPT
+from .svg import MODEL_COLOURS, STATUS_COLOURS, Bar, Change, change_chart, esc, legend, pct, rate_chart
 
 STATUS_TEXT = {"pass": "\u2713 pass", "fail": "\u2717 FAIL", "error": "! ERROR", "tracked": "\u25e6 tracked",
                "n/a": "n/a"}

@@ -21,9 +21,9 @@ import os
 import re
 from typing import Any, Mapping
 
-from ._report_view import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
+from .view import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
                     read_document, regression_rows, value_text)
-from ._svg import clip, pct
+from .svg import clip, pct
 
 MAX_BYTES = 60_000
 EXAMPLES_PER_TEST = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable
 
-from ._stats import wilson
+from .._measure.stats import wilson
 
 STATUS_ORDER = ("error", "fail", "pass", "tracked", "n/a")
 

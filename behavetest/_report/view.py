@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ._stats import wilson
-from ._summary import capability_status
+from .._measure.stats import wilson
+from .summary import capability_status
 
 STATUSES = ("error", "fail", "pass", "tracked", "n/a")
 
@@ -260,7 +260,7 @@ def baseline_rate(entry: Any, side: str) -> float | None:
 
 
 def baseline_p(entry: Mapping[str, Any]) -> Any:
-    from ._gate import shown_p
+    from .._gate.regression import shown_p
 
     return shown_p(entry)
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._baseline import write_text_atomic
+from .._gate.baseline import write_text_atomic
 
 
 def write_reports(
@@ -36,11 +36,11 @@ def write_reports(
 
     write(json_path, "JSON", lambda: json.dumps(document, indent=2, sort_keys=True) + "\n")
     if html_path is not None:
-        from ._html import render_html
+        from .html import render_html
 
         write(html_path, "HTML", lambda: render_html(document))
     if md_path is not None:
-        from ._markdown import append_step_summary, render_markdown
+        from .markdown import append_step_summary, render_markdown
 
         markdown = render_markdown(document)
         write(md_path, "Markdown", lambda: markdown)

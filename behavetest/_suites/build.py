@@ -7,51 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from . import expect as _expect
-from . import perturb as _perturb
-from ._errors import BehaveError, DeclarationError
-from ._model import Model
-from ._perturbation import Perturbation, as_perturbation
-from ._suite_format import Suite, SuiteError, SuiteTest, load_suite
+from .. import expect as _expect
+from .. import perturb as _perturb
+from .._errors import BehaveError, DeclarationError
+from .._model.model import Model
+from ..perturb._perturbation import Perturbation, as_perturbation
+from .loader import Suite, SuiteError, SuiteTest, load_suite
 
-SUITE_SUFFIXES = (".behave.yaml", ".behave.yml")
 EXPECTATIONS = {n for n in _expect.__all__ if n != "Expectation"}
 PERTURBATIONS = {n for n in _perturb.__all__ if n != "Perturbation"}
-
-
-def is_suite_file(path: Path) -> bool:
-    return path.name.endswith(SUITE_SUFFIXES)
-
-
-def builtin_suites() -> dict[str, Path]:
-    """The suites shipped in ``capabilities/`` (installed as ``behavetest.capabilities``), by name."""
-    from importlib.resources import files
-
-    folder = files("behavetest.capabilities")
-    return {
-        entry.name.split(".")[0]: Path(str(entry))
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-        if entry.name.endswith(SUITE_SUFFIXES)
-    }
-
-
-def find_suite(name_or_path: str) -> Path:
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") and path.is_file():
-        return path
-    suites = builtin_suites()
-    from ._suite_format import python_suites
-
-    if name_or_path not in suites and name_or_path in python_suites():
-        raise DeclarationError(
-            f"the built-in suite {name_or_path!r} is built from your columns' roles: write a suite file with "
-            f"'extends: {name_or_path}' and 'params:' (see docs/suites.md) and pass its path instead"
-        )
-    if name_or_path not in suites:
-        raise DeclarationError(
-            f"no suite {name_or_path!r}: give a suite file path or one of the built-in suites {sorted(suites)}"
-        )
-    return suites[name_or_path]
 
 
 def resolve(reference: str, *, base: Path | None = None) -> Any:
@@ -166,7 +130,7 @@ class BuiltTest:
             return self.test.inputs()
         if self.test.inputs is not None:
             return self.test.inputs
-        from ._template import template
+        from .._cases.template import template
 
         built = None
         for spec in self.test.template or []:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ._errors import BehaveError
+from .._errors import BehaveError
+from .builtin import builtin_suites, python_suites
 
 TYPES = ("MFT", "INV", "DIR")
 TEST_KEYS = {
@@ -196,7 +197,6 @@ def _extends(path: Path, top: dict[str, Node]) -> list[SuiteTest]:
     name = _string(path, node, "extends")
     import importlib
 
-    from ._suite import builtin_suites
 
     yaml_suites = builtin_suites()
     if name in yaml_suites:
@@ -224,16 +224,6 @@ def _lines(node: Node, at: tuple = ()) -> dict[tuple, int]:
         for i, child in enumerate(node.value):
             out.update(_lines(child, (*at, i)))
     return out
-
-
-def python_suites() -> list[str]:
-    """Names of the built-in suites written in Python (they need ``params``)."""
-    import pkgutil
-
-    import behavetest.capabilities as package
-
-    return sorted(m.name for m in pkgutil.iter_modules(package.__path__)
-                  if not m.name.startswith("_") and not m.name.endswith("_support"))
 
 
 def _unknown(path: Path, mapping: dict[str, Node], allowed: set[str], what: str) -> None:

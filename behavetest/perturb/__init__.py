@@ -5,7 +5,7 @@ such function works where a perturbation is expected. Compose them with
 ``a | b`` (either), :func:`chain` (all, in order) and :func:`any_of`.
 """
 
-from .._perturbation import Perturbation, any_of, chain
+from ._perturbation import Perturbation, any_of, chain
 from ._basic import append, prepend, replace, typos
 from ._tabular import noise, scale, set_value, shift, swap
 from ._names import cities, countries, names

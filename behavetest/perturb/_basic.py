@@ -8,7 +8,7 @@ from typing import Any, Mapping, Sequence
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
-from .._perturbation import Perturbation, rotated
+from ._perturbation import Perturbation, rotated
 
 
 def _text(value: Any, name: str) -> str:

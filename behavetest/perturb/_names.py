@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
-from .._perturbation import Perturbation
+from ._perturbation import Perturbation
 from . import _resources as res
 from ._basic import _text
 from ._text import require

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError, NotApplicable
-from .._perturbation import Perturbation
+from ._perturbation import Perturbation
 from ._basic import _text
 
 

@@ -8,7 +8,7 @@ from typing import Any, Callable, Hashable
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ._errors import DeclarationError, NotApplicable
+from .._errors import DeclarationError, NotApplicable
 
 StrategyFn = Callable[[Any], "SearchStrategy[Any] | None"]
 
@@ -58,7 +58,7 @@ def rotated(options: tuple, value: Any) -> tuple:
     way. Rotating a short list of options per input makes each input start, and
     shrink, at a different option, so over many inputs every option is drawn.
     """
-    from ._keys import stable_int
+    from .._model.keys import stable_int
 
     if len(options) < 2:
         return options

@@ -9,7 +9,7 @@ from typing import Any, Callable, Hashable
 import numpy as np
 
 from .._errors import DeclarationError
-from .._keys import _canonical
+from .._model.keys import _canonical
 
 
 # -- rows --------------------------------------------------------------------

@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from .._errors import DeclarationError
-from .._keys import _canonical
-from .._perturbation import Perturbation, rotated
+from .._model.keys import _canonical
+from ._perturbation import Perturbation, rotated
 from ._rows import _access, _is_missing, _kind, _number, _numeric, _round, _same, _short
 
 __all__ = ["noise", "scale", "set_value", "shift", "swap"]

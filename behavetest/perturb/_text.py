@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from .._errors import DeclarationError
-from .._perturbation import Perturbation
+from ._perturbation import Perturbation
 from . import _resources as res
 from ._basic import _text
 

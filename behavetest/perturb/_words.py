@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
-from .._perturbation import Perturbation
+from ._perturbation import Perturbation
 from ._basic import _text
 from ._text import Place, edit_strategy, edits, match_case
 

@@ -1,0 +1,1 @@
+"""Cases: the inputs a test measures (templates, lexicons, generated perturbations), shrinking and replay."""

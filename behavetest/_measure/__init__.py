@@ -1,0 +1,1 @@
+"""Measurement: running a declared test over its cases, results with intervals, slices, ``bt.check``."""

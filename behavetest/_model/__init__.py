@@ -1,0 +1,1 @@
+"""The model under test: adapters that turn a model into batched predictions, and input keys."""

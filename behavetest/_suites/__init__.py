@@ -1,0 +1,1 @@
+"""Suites: suite files (loading, validation) and the behavioral tests built from them."""
