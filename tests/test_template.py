@@ -389,5 +389,7 @@ def test_other_declaration_errors():
     with pytest.raises(DeclarationError, match="empty"):
         template("{x}", x=[])
     with pytest.raises(DeclarationError, match="template string"):
-        template(["{x}"], x=["a"])
+        template(["{x}", 3], x=["a"])
+    with pytest.raises(DeclarationError, match="template string"):
+        template(5)
     assert MAX_PRODUCT == 100_000

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, find, settings
+from hypothesis import HealthCheck, Phase, Verbosity, find, reject, settings
+from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
 
 from .._errors import NotApplicable
@@ -21,9 +22,18 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
     most ``budget`` model calls are spent: once it runs out no further value counts
     as failing, so the search ends with the simplest failing value found so far.
     """
-    strategy = perturbation.strategy(original)
-    if strategy is None or budget <= 0:
+    inner = perturbation.strategy(original)
+    if inner is None or budget <= 0:
         return None
+
+    @st.composite
+    def applicable(draw: Any) -> Any:
+        try:
+            return draw(inner)
+        except NotApplicable:
+            reject()  # a draw the perturbation does not apply to is no example, not an error
+
+    strategy = applicable()
     original_key = cache_key(original)
     before = model.predict([original])
     start = model.calls
@@ -44,12 +54,6 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
             best.append(value)
         return failed
 
-    def condition(value: Any) -> bool:
-        try:
-            return fails(value)
-        except NotApplicable:
-            return False
-
     config = settings(
         max_examples=max(budget, 1),
         database=None,
@@ -61,7 +65,7 @@ def shrink(model, perturbation, expect, original: Any, *, seed: int, budget: int
     )
     try:
         with isolated_from_source_constants():
-            return find(strategy, condition, settings=config, random=random.Random(stable_int(seed, original_key)))
+            return find(strategy, fails, settings=config, random=random.Random(stable_int(seed, original_key)))
     except (NoSuchExample, Unsatisfiable):
         return best[-1] if best else None
     except HypothesisException:  # e.g. a perturbation that draws differently on replay

@@ -72,13 +72,19 @@ class Case:
     value's attributes (``{"first_name": {"gender": "female", "origin": "Kenya"}}``).
     """
 
-    text: str
+    text: Any
     fills: dict[str, Any] = field(default_factory=dict)
     label: Any = None
     meta: dict[str, dict[str, str]] = field(default_factory=dict)
+    answer: str | None = None
+
+    @property
+    def input(self) -> Any:
+        """What the model is given: the text, or the tuple or dict of a structured template."""
+        return self.text
 
     def __str__(self) -> str:
-        return self.text
+        return self.text if isinstance(self.text, str) else repr(self.text)
 
 
 class Template(Sequence[Case]):
@@ -112,6 +118,13 @@ class Template(Sequence[Case]):
         if any(case.label is None for case in self._cases):
             return None
         return [case.label for case in self._cases]
+
+    @property
+    def answers(self) -> list[str] | None:
+        """The expected answers of a QA template, one per case; None when any case has none."""
+        if not self._cases or any(case.answer is None for case in self._cases):
+            return None
+        return [case.answer for case in self._cases]
 
     @property
     def fills(self) -> list[dict[str, Any]]:
@@ -157,6 +170,8 @@ class Template(Sequence[Case]):
             return "Template(0 cases)"
         labels = sorted({repr(c.label) for c in self._cases})
         more = f", labels {', '.join(labels[:5])}{', ...' if len(labels) > 5 else ''}"
+        if self._cases[0].answer is not None:
+            more += f", answers e.g. {self._cases[0].answer!r}"
         return f"Template({len(self._cases)} cases, e.g. {self._cases[0].text!r}{more})"
 
 
@@ -458,11 +473,37 @@ def _sample(size: int, n: int, rng: random.Random) -> list[int]:
 # -- the public function -------------------------------------------------------------
 
 
+def _structure(text: Any) -> tuple[Any, list[str]]:
+    """The keys (a dict's, a tuple's positions, or None for one string) and texts of a template."""
+    if isinstance(text, str):
+        return None, [text]
+    if isinstance(text, Mapping) and text and all(isinstance(k, str) and isinstance(v, str) for k, v in text.items()):
+        return list(text), list(text.values())
+    if isinstance(text, (tuple, list)) and text and all(isinstance(v, str) for v in text):
+        return len(text), list(text)
+    raise DeclarationError(
+        f"bt.template needs a template string, a tuple of them (a pair of questions) or a dict of them "
+        f"({{'context': ..., 'question': ...}}), not {type(text).__name__} {text!r}"
+    )
+
+
+def _fill(parts: list, fills: dict[str, Any]) -> str:
+    pieces = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        value = fills[part.name]
+        pieces.append(str(value) if part.article is None else with_article(value, part.article == "A"))
+    return "".join(pieces)
+
+
 def template(
-    text: str,
+    text: Any,
     /,
     *,
     label: Any = None,
+    answer: str | None = None,
     n: int | None = None,
     seed: Any = 0,
     **values: Any,
@@ -479,13 +520,29 @@ def template(
     combinations sampled with ``seed``, the same in every process. ``label`` is the
     expected label of every case. A single non-list value counts as a one-value
     list; repeated values are dropped.
+
+    Structured inputs: ``text`` may be a tuple of template strings (a question
+    pair) or a dict of them (``{"context": ..., "question": ...}``); the parts share
+    their placeholders' values, and each case's input is the tuple or dict of
+    filled texts. ``answer=`` is a template string of the expected answer (QA),
+    filled with the same values: ``answer="{first_name}"``.
     """
-    if not isinstance(text, str):
-        raise DeclarationError(f"bt.template needs a template string, not {type(text).__name__}")
+    keys, texts = _structure(text)
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         raise DeclarationError(f"bt.template: n must be a positive integer, not {n!r}")
-    parts = parse(text)
-    holes = [part for part in parts if isinstance(part, _Hole)]
+    if answer is not None and not isinstance(answer, str):
+        raise DeclarationError(f"bt.template: answer= must be a template string, not {type(answer).__name__} {answer!r}")
+    part_lists = [parse(t) for t in texts]
+    holes = [part for parts in part_lists for part in parts if isinstance(part, _Hole)]
+    answer_parts = parse(answer) if answer is not None else None
+    if answer_parts is not None:
+        known = {h.name for h in holes}
+        unknown = sorted({p.name for p in answer_parts if isinstance(p, _Hole)} - known)
+        if unknown:
+            raise DeclarationError(
+                f"template {text!r}: the answer {answer!r} uses {', '.join('{' + u + '}' for u in unknown)}, which the "
+                "text does not; an answer can only use the text's placeholders"
+            )
     slots = _resolve(text, holes, values)
     radices = _radices(slots)
     size = 1
@@ -514,12 +571,13 @@ def template(
             fills[slot.name] = slot.source.values[k]
             if slot.source.attributes is not None and slot.source.attributes[k]:
                 meta[slot.name] = dict(slot.source.attributes[k])
-        pieces = []
-        for part in parts:
-            if isinstance(part, str):
-                pieces.append(part)
-                continue
-            value = fills[part.name]
-            pieces.append(str(value) if part.article is None else with_article(value, part.article == "A"))
-        cases.append(Case("".join(pieces), fills, label, meta))
+        filled = [_fill(parts, fills) for parts in part_lists]
+        if keys is None:
+            value: Any = filled[0]
+        elif isinstance(keys, list):
+            value = dict(zip(keys, filled))
+        else:
+            value = tuple(filled)
+        case_answer = None if answer_parts is None else _fill(answer_parts, fills)
+        cases.append(Case(value, fills, label, meta, case_answer))
     return Template(cases)

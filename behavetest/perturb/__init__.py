@@ -10,6 +10,7 @@ from ._basic import append, prepend, replace, typos
 from ._tabular import noise, scale, set_value, shift, swap
 from ._names import cities, countries, names
 from ._nlpaug import nlpaug
+from ._parts import swap_parts
 from ._text import (
     add_handle, add_hashtag, add_url, case_change, char_delete, char_duplicate, char_insert, end_punctuation,
     keyboard_typos, lowercase, misspell, ocr, strip_punctuation, uppercase, whitespace,
@@ -21,5 +22,5 @@ __all__ = [
     "char_delete", "char_duplicate", "char_insert", "cities", "contractions", "countries", "end_punctuation",
     "expansions", "gender_swap", "keyboard_typos", "lowercase", "misspell", "names", "negation", "nlpaug",
     "noise", "numbers", "ocr", "prepend", "replace", "scale", "set_value", "shift", "strip_punctuation",
-    "swap", "typos", "uppercase", "whitespace",
+    "swap", "swap_parts", "typos", "uppercase", "whitespace",
 ]

@@ -49,6 +49,18 @@ class Perturbation:
     def __or__(self, other: "Perturbation | StrategyFn") -> "Perturbation":
         return any_of(self, other)
 
+    def on(self, part: Hashable) -> "Perturbation":
+        """This perturbation applied to one part of dict or tuple inputs: ``typos(1).on("question")``, ``.on(0)``."""
+        from ._parts import on
+
+        return on(self, part)
+
+    def on_both(self) -> "Perturbation":
+        """The same change in both parts of a pair (QQP: a name swapped in both questions)."""
+        from ._parts import on_both
+
+        return on_both(self)
+
 
 def rotated(options: tuple, value: Any) -> tuple:
     """``options`` rotated by an amount derived from ``value``'s content.
