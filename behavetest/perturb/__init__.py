@@ -6,11 +6,10 @@ such function works where a perturbation is expected. Compose them with
 """
 
 from ._perturbation import Perturbation, any_of, chain
-from ._basic import append, prepend, replace, typos
+from ._basic import append, prepend, replace, swap_parts, typos
 from ._tabular import noise, scale, set_value, shift, swap
 from ._names import cities, countries, names
 from ._nlpaug import nlpaug
-from ._parts import swap_parts
 from ._text import (
     add_handle, add_hashtag, add_url, case_change, char_delete, char_duplicate, char_insert, end_punctuation,
     keyboard_typos, lowercase, misspell, ocr, strip_punctuation, uppercase, whitespace,

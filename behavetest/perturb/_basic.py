@@ -8,6 +8,7 @@ from typing import Any, Mapping, Sequence
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
+from ._parts import get_part, put_parts
 from ._perturbation import Perturbation, rotated
 
 
@@ -113,3 +114,16 @@ def replace(mapping: Mapping[str, str | Sequence[str]]) -> Perturbation:
         name=f"replace({mapping!r})",
         key=("replace", tuple((k, v) for k, v in table.items())),
     )
+
+
+def swap_parts(a: Hashable = 0, b: Hashable = 1) -> Perturbation:
+    """Exchange two parts of an input: ``(q1, q2)`` becomes ``(q2, q1)`` (QQP's symmetry);
+    ``swap_parts("question1", "question2")`` for dict inputs. Not applicable when both parts are equal."""
+
+    def strategy(value: Any):
+        first, second = get_part(value, a, "swap_parts"), get_part(value, b, "swap_parts")
+        if first == second:
+            return None
+        return st.just(put_parts(value, {a: second, b: first}))
+
+    return Perturbation(strategy, name=f"swap_parts({a!r}, {b!r})", key=("swap_parts", a, b), shrinkable=False)

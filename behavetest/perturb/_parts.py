@@ -1,4 +1,7 @@
-"""Perturbations of structured inputs: one named part of a dict or tuple, both parts of a pair, swapped parts."""
+"""Perturbations of structured inputs: one named part of a dict or tuple, or the same change in both parts of a pair.
+
+The results are built with ``type(inner)`` so that this module does not import the protocol it extends.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from typing import Any, Hashable
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError, NotApplicable
-from ._perturbation import Perturbation
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _END = "\x00end"
@@ -23,7 +25,7 @@ def _parts_of(value: Any, where: str) -> list[Hashable]:
     raise DeclarationError(f"{where} perturbs a part of a dict or tuple input, but an input is {type(value).__name__}: {value!r}")
 
 
-def _get(value: Any, part: Hashable, where: str) -> Any:
+def get_part(value: Any, part: Hashable, where: str) -> Any:
     parts = _parts_of(value, where)
     if part not in parts:
         raise DeclarationError(
@@ -32,24 +34,24 @@ def _get(value: Any, part: Hashable, where: str) -> Any:
     return value[part]
 
 
-def _put(value: Any, changes: dict[Hashable, Any]) -> Any:
+def put_parts(value: Any, changes: dict[Hashable, Any]) -> Any:
     if isinstance(value, dict):
         return {k: changes.get(k, v) for k, v in value.items()}
     return type(value)(changes.get(i, v) for i, v in enumerate(value))
 
 
-def on(inner: Perturbation, part: Hashable) -> Perturbation:
+def on(inner: Any, part: Hashable) -> Any:
     """``inner`` applied to ``value[part]`` only; every other part is kept as it is."""
     where = f"{inner!r}.on({part!r})"
 
     def strategy(value: Any):
-        inner_strategy = inner.strategy(_get(value, part, where))
+        inner_strategy = inner.strategy(get_part(value, part, where))
         if inner_strategy is None:
             return None
-        return inner_strategy.map(lambda new: _put(value, {part: new}))
+        return inner_strategy.map(lambda new: put_parts(value, {part: new}))
 
     key = None if inner.key is None else ("on", part, inner.key)
-    return Perturbation(strategy, name=where, key=key, shrinkable=inner.shrinkable)
+    return type(inner)(strategy, name=where, key=key, shrinkable=inner.shrinkable)
 
 
 def _edits(before: str, after: str) -> list[tuple[str, list[str], list[str], list[str]]]:
@@ -99,7 +101,7 @@ def _apply(edits: list, text: str) -> str:
     return "".join(tokens)
 
 
-def on_both(inner: Perturbation) -> Perturbation:
+def on_both(inner: Any) -> Any:
     """The same change in every text part of a pair (or dict): ``inner`` perturbs the first part, and its
     edits (words replaced or deleted everywhere, text inserted at the start, end or after the same word)
     are made in the others. Pairs where another part has nothing to make the change in are not applicable."""
@@ -120,7 +122,7 @@ def on_both(inner: Perturbation) -> Perturbation:
         changes = {parts[0]: new_first}
         for part in parts[1:]:
             changes[part] = _apply(edits, value[part])
-        return _put(value, changes)
+        return put_parts(value, changes)
 
     def strategy(value: Any):
         parts = text_parts(value)
@@ -128,17 +130,4 @@ def on_both(inner: Perturbation) -> Perturbation:
         return None if first_strategy is None else both(value, first_strategy)
 
     key = None if inner.key is None else ("on_both", inner.key)
-    return Perturbation(strategy, name=where, key=key, shrinkable=inner.shrinkable)
-
-
-def swap_parts(a: Hashable = 0, b: Hashable = 1) -> Perturbation:
-    """Exchange two parts of an input: ``(q1, q2)`` becomes ``(q2, q1)`` (QQP's symmetry);
-    ``swap_parts("question1", "question2")`` for dict inputs. Not applicable when both parts are equal."""
-
-    def strategy(value: Any):
-        first, second = _get(value, a, "swap_parts"), _get(value, b, "swap_parts")
-        if first == second:
-            return None
-        return st.just(_put(value, {a: second, b: first}))
-
-    return Perturbation(strategy, name=f"swap_parts({a!r}, {b!r})", key=("swap_parts", a, b), shrinkable=False)
+    return type(inner)(strategy, name=where, key=key, shrinkable=inner.shrinkable)
