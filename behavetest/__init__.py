@@ -23,6 +23,7 @@ _EXPORTS = {
     "Case": "._cases.template",
     "DeclarationError": "._errors",
     "Example": "._measure.result",
+    "HttpProtocol": "._model.protocols",
     "Model": "._model.model",
     "ModelError": "._errors",
     "NotApplicable": "._errors",
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
     from ._cases.lexicons import lexicon
     from ._model.model import Model
+    from ._model.protocols import HttpProtocol
     from ._notebook import run
     from .perturb._perturbation import Perturbation, perturbation
     from ._model.prediction import Prediction

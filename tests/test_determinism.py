@@ -38,7 +38,7 @@ def test_cases_do_not_depend_on_hash_seed_or_local_source_constants(tmp_path):
 
 def test_loading_the_plugin_imports_nothing_heavy():
     code = ("import sys, behavetest.plugin; "
-            "print(sorted(m for m in ('numpy', 'hypothesis', 'pandas', 'yaml', 'faker', 'tabulate', 'sklearn') "
+            "print(sorted(m for m in ('numpy', 'hypothesis', 'pandas', 'yaml', 'faker', 'tabulate', 'sklearn', 'httpx', 'tenacity') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable, Sequence
+from typing import Any, Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -54,7 +54,10 @@ class Model:
         labels: Sequence[Any] | None = None,
         name: str | None = None,
         batch_size: int = 256,
+        version: str | None = None,
     ) -> None:
+        if version is not None and not isinstance(version, str):
+            raise DeclarationError(f"version must be a string, not {version!r}")
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise DeclarationError(f"batch_size must be a positive integer, not {batch_size!r}")
         self._kind: str | None = None
@@ -84,12 +87,51 @@ class Model:
         self._fixed_labels = labels is not None
         self._label_pos = {v: i for i, v in enumerate(labels)} if labels is not None else None
         self.name: str = name or getattr(target, "__name__", None) or type(target).__name__
+        self.version = version
+        self._target = target
         self.batch_size = batch_size
         self._index: dict[Hashable, int] = {}
         self._chunks: list[np.ndarray] = []
         self._values: np.ndarray | None = None
         self.calls = 0
         self.predicted = 0
+
+    @classmethod
+    def http(
+        cls,
+        url: str,
+        *,
+        protocol: Any,
+        labels: Sequence[Any] | None = None,
+        name: str | None = None,
+        batch_size: int | None = None,
+        concurrency: int = 8,
+        timeout: float = 30.0,
+        retries: int = 3,
+        headers: Mapping[str, str] | None = None,
+        env_headers: Mapping[str, str] | None = None,
+        api_key_env: str | None = None,
+        model: str | None = None,
+        version: str | None = None,
+        **options: Any,
+    ) -> "Model":
+        """A model served over HTTP: ``protocol`` is "mlflow", "open-inference", "openai-chat" or a bt.HttpProtocol.
+
+        Batches of ``batch_size`` inputs go out ``concurrency`` at a time; connection errors,
+        timeouts, 429 and 5xx answers are retried ``retries`` times with exponential backoff
+        (honouring ``Retry-After``). ``headers`` are sent as given; ``env_headers`` maps a
+        header to the environment variable holding its value and ``api_key_env`` names the
+        variable of a bearer token. Neither ever appears in an error, report or cache key.
+        See docs/served-models.md for the protocols' options (``model``, ``prompt``, ...).
+        """
+        from .http import HttpClient, public_url
+
+        client = HttpClient(url, protocol=protocol, labels=labels, name=name or model or public_url(url),
+                            batch_size=batch_size, concurrency=concurrency, timeout=timeout, retries=retries,
+                            headers=headers, env_headers=env_headers, api_key_env=api_key_env, model=model,
+                            **options)
+        outer = max(1024, client.batch_size * client.concurrency * 8)
+        return cls(client, labels=labels, name=client.name, batch_size=outer, version=version)
 
     def __repr__(self) -> str:
         return f"Model(name={self.name!r}, labels={self._labels!r}, batch_size={self.batch_size})"
@@ -154,6 +196,8 @@ class Model:
         self.predicted += len(batch)
         try:
             raw = self._fn(self._prepare(batch))
+        except ModelError:
+            raise
         except Exception as exc:
             offender = self._find_offender(batch)
             raise ModelError(
