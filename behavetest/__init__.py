@@ -32,6 +32,7 @@ _EXPORTS = {
     "Result": "._measure.result",
     "Template": "._cases.template",
     "check": "._measure.check",
+    "discover": "._measure.discover",
     "from_checklist": ".checklist",
     "lexicon": "._cases.lexicons",
     "perturbation": ".perturb._perturbation",
@@ -46,6 +47,7 @@ __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 if TYPE_CHECKING:
     from . import expect, perturb
     from ._measure.check import check
+    from ._measure.discover import discover
     from .checklist import from_checklist
     from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
     from ._cases.lexicons import lexicon

@@ -24,8 +24,10 @@ class Run:
         from ._report.summary import sort_results, summarize
 
         tests = sort_results(r.to_dict() for r in self.results)
+        from ._measure.discover import discover
+
         return {"schema_version": 1, "behavetest_version": __version__, "seed": self.seed,
-                "summary": summarize(tests), "tests": tests}
+                "summary": summarize(tests), "tests": tests, "discovery": discover(tests).to_dict()}
 
     def __str__(self) -> str:
         from ._report.summary import render
@@ -58,7 +60,8 @@ def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) ->
     results: list[Result] = []
     for built in built_tests:
         behave = Behave(test_name=built.test.name, nodeid=f"{built.suite.path}::{built.test.name}",
-                        generator=generator, record=results.append, shrink_budget=shrink_budget)
+                        generator=generator, record=results.append, shrink_budget=shrink_budget,
+                        discover=True)
         before = len(results)
         try:
             built.run(behave, model)

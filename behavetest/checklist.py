@@ -208,7 +208,7 @@ def run_checklist_test(
 
     from ._model.keys import cache_key, case_ids, set_digest
     from ._measure.result import Example, Result
-    from ._measure.slices import membership, slice_counts
+    from ._measure.slices import declared_slices, membership, slice_counts
 
     test = copy.copy(spec.test)  # CheckList stores results on the test: leave the user's object alone
     test.results = None
@@ -261,7 +261,7 @@ def run_checklist_test(
         ids = case_ids(f"{nodeid}::{spec.name}", case_keys, labels if test.labels is not None else None)
         result.cases_digest = set_digest([i for i, a in zip(ids, applicable) if a])
         result.failing_cases = sorted({ids[p] for p in np.flatnonzero(failed)})
-        result.slices = slice_counts(membership(originals, slices, None), applicable, failed)
+        result.slices = slice_counts(membership(originals, declared_slices(slices), None), applicable, failed)
 
         expect_results = test.results.expect_results
         if spec.type != "MFT":

@@ -18,6 +18,7 @@ SKIP_REASON = "behavioral test: run with --behave"
 SCHEMA_VERSION = RUN_SCHEMA_VERSION  # of the --behave-json document
 DEFAULT_SEED = 0
 DEFAULT_SHRINK_BUDGET = 200
+DEFAULT_DISCOVER_Q = 0.05  # kept equal to behavetest._measure.discover.DEFAULT_Q (tested)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "ini: behave_regression_correction")
     group.addoption("--behave-slices", action="store_true", default=False,
                     help="add the capability x slice table to the behavioral summary")
+    group.addoption("--behave-discover", action="store_true", default=None,
+                    help="find weak slices: slices of a test's cases failing significantly more often than the rest, "
+                         "with false-discovery control; shown per capability in the summary and the reports; "
+                         "ini: behave_discover")
+    group.addoption("--behave-discover-q", default=None, metavar="Q",
+                    help=f"false-discovery rate of slice discovery (Benjamini-Hochberg over every candidate slice; "
+                         f"default {DEFAULT_DISCOVER_Q:g}); ini: behave_discover_q")
     group.addoption("--behave-html", default=None, metavar="PATH",
                     help="write a self-contained HTML report (charts, slices, baseline, examples); ini: behave_html")
     group.addoption("--behave-md", default=None, metavar="PATH",
@@ -63,6 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--behave-suite", action="append", default=[], metavar="NAME",
                     help="run a suite file or a built-in suite by name (e.g. sentiment); repeatable")
     parser.addini("behave", type="bool", default=False, help="run behavioral tests (like --behave)")
+    parser.addini("behave_discover", type="bool", default=False, help="find weak slices (like --behave-discover)")
+    parser.addini("behave_discover_q", default=str(DEFAULT_DISCOVER_Q), help="false-discovery rate of slice discovery")
     parser.addini("behave_html", default="", help="write the HTML report to this path")
     parser.addini("behave_md", default="", help="write the Markdown summary to this path")
     parser.addini("behave_baseline_dir", default="",
@@ -109,6 +119,9 @@ class BehaveSession:
         self.html_path = _path_option(config, "behave_html")
         self.md_path = _path_option(config, "behave_md")
         self.slices = bool(config.getoption("behave_slices"))
+        self.discover = bool(config.getoption("behave_discover") or config.getini("behave_discover"))
+        self.discover_q = _float_option(config, "behave_discover_q", 0.0, 1.0, closed=False)
+        self._discovery: dict[str, Any] | None = None
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
         self.results: list[dict[str, Any]] = []
         self.written: list[Path] = []
@@ -228,6 +241,11 @@ class BehaveSession:
             terminalreporter.write_line("no behavioral tests ran")
             return
         terminalreporter.write_line(render(self.results, details=self.details, slices=self.slices))
+        if self.discover:
+            from ._measure.discover import render_discovery
+
+            terminalreporter.write_line("")
+            terminalreporter.write_line(render_discovery(self.discovery()))
         if self.comparison is not None:
             from ._gate.regression import render_comparison
 
@@ -291,6 +309,14 @@ class BehaveSession:
             self.baseline_messages.append(
                 (f"behavetest: baseline for {', '.join(models)} in {self.baseline_dir} unchanged", False))
 
+    def discovery(self) -> dict[str, Any]:
+        """The run's weak slices, found once on the controller from every result's case attributes."""
+        if self._discovery is None:
+            from ._measure.discover import discover
+
+            self._discovery = discover(self.results, q=self.discover_q).to_dict()
+        return self._discovery
+
     def document(self) -> dict[str, Any]:
         from . import __version__
         from ._report.summary import sort_results, summarize
@@ -303,6 +329,7 @@ class BehaveSession:
             "summary": summarize(results),
             "tests": results,
             **({"baseline": self.comparison} if self.comparison is not None else {}),
+            **({"discovery": self.discovery()} if self.discover else {}),
         }
 
 
@@ -422,4 +449,5 @@ def behave(request: pytest.FixtureRequest):
         record=results.append,
         shrink_budget=session.shrink_budget,
         replay=session.replay_store(),
+        discover=session.discover,
     )

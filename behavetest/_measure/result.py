@@ -101,6 +101,7 @@ class Result:
     failing_cases: list[str] = field(default_factory=list)
     predicted: int = 0
     model_calls: int = 0
+    case_table: dict[str, Any] | None = None  # per-case attributes and outcomes, recorded for slice discovery
 
     @property
     def fail_rate(self) -> float | None:
@@ -177,6 +178,8 @@ class Result:
             "config": self.config_digest,
             "failing_cases": self.failing_cases,
         }
+        if self.case_table is not None:
+            out["case_table"] = self.case_table
         if self.type != "MFT":
             out.update(
                 pairs=self.pairs,

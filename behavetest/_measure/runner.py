@@ -16,9 +16,10 @@ from .._model.model import Model
 from ..perturb._perturbation import as_perturbation
 from .._model.prediction import Predictions
 from .._cases.replay import ReplayStore
+from .features import case_columns, input_text, take
 from .result import FAIL, Example, Result
 from .._cases.shrink import shrink
-from .slices import membership, slice_counts
+from .slices import declared_slices, membership, slice_counts
 from .._cases.template import Template
 
 MAX_EXAMPLES = 10
@@ -42,6 +43,7 @@ class Behave:
         shrink_budget: int = 200,
         shrink_cases: int = 3,
         replay: ReplayStore | None = None,
+        discover: bool = False,
     ) -> None:
         self._test_name = test_name
         self._nodeid = nodeid
@@ -50,6 +52,7 @@ class Behave:
         self._shrink_budget = shrink_budget
         self._shrink_cases = shrink_cases
         self._replay = replay
+        self._discover = discover
         self._names: set[str] = set()
 
     def mft(
@@ -174,7 +177,9 @@ class Behave:
             ok = self._as_bool(expect.check_pairs(model, before, after, originals, perturbed), len(perturbed), expect)
             failed_cases = np.zeros(len(inputs), dtype=bool)
             failed_cases[case_of[~ok]] = True
-            self._score(result, keys, applicable, failed_cases, slices, inputs, source, None)
+            originals = every.take(np.arange(start, start + len(inputs)))
+            predicted = None if originals.label_idx is None else [originals.labels[int(i)] for i in originals.label_idx]
+            self._score(result, keys, applicable, failed_cases, slices, inputs, source, None, predicted)
             result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
             result.examples = self._pair_examples(inputs, perturbed, case_of, ok, before, after, expect)
             if self._replay is not None:
@@ -183,14 +188,30 @@ class Behave:
                 result.examples = self._shrunk(model, perturbation, expect, result.examples)
         return self._finish(result)
 
-    def _score(self, result, keys, applicable, failed, slices, inputs, source, labels) -> None:
-        """Counts, per-slice counts and case identifiers of a measured test."""
+    def _score(self, result, keys, applicable, failed, slices, inputs, source, labels, predicted=None) -> None:
+        """Counts, per-slice counts and case identifiers of a measured test (and its case attributes)."""
+        from .predicates import FieldSlice
+
         result.cases, result.failures = int(applicable.sum()), int((failed & applicable).sum())
         result.not_applicable = len(keys) - result.cases
-        result.slices = slice_counts(membership(inputs, slices, source), applicable, failed)
+        declared = declared_slices(slices)
+        columns = None
+        if self._discover or any(isinstance(p, FieldSlice) for p in declared.values()):
+            columns = case_columns(inputs, source, expected=labels, predicted=predicted)
+        members = membership(inputs, declared, source, columns)
+        result.slices = slice_counts(members, applicable, failed)
         ids = case_ids(f"{self._nodeid}::{result.name}", keys, labels)
         result.cases_digest = set_digest([i for i, a in zip(ids, applicable) if a])
         result.failing_cases = sorted({ids[i] for i in np.flatnonzero(failed & applicable)})
+        if self._discover:
+            columns.update(case_columns([], declared={name: members[name] for name in declared}))
+            rows = np.flatnonzero(applicable)
+            result.case_table = {
+                "ids": [ids[i] for i in rows.tolist()],
+                "failed": failed[rows].astype(int).tolist(),
+                "columns": take(columns, rows),
+                "failing_inputs": [input_text(inputs[i]) for i in np.flatnonzero(failed & applicable).tolist()],
+            }
 
     @staticmethod
     def _check_replay(model, expect, replayed, preds: Predictions) -> dict[str, Any]:

@@ -43,9 +43,8 @@ def _check_name(name: Any) -> None:
         raise DeclarationError(f"a slice needs a non-empty string name, not {name!r}")
 
 
-def membership(inputs: list, slices: Mapping[str, Predicate] | None, source: Any) -> dict[str, np.ndarray]:
-    """For each slice, which inputs belong to it (per-test slices, session slices, template slices)."""
-    out: dict[str, np.ndarray] = {}
+def declared_slices(slices: Mapping[str, Predicate] | None) -> dict[str, Predicate]:
+    """The session's slices and a test's own ``slices=``, checked."""
     declared = dict(_session)
     if slices is not None:
         if not isinstance(slices, Mapping):
@@ -55,6 +54,23 @@ def membership(inputs: list, slices: Mapping[str, Predicate] | None, source: Any
         _check_name(name)
         if not callable(predicate):
             raise DeclarationError(f"slice {name!r}: the predicate must be callable, not {predicate!r}")
+    return declared
+
+
+def membership(inputs: list, declared: Mapping[str, Predicate], source: Any,
+               columns: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+    """For each slice, which inputs belong to it (declared slices, then template slices).
+
+    A slice declared by conditions on case attributes (a ``FieldSlice``, as
+    ``behavetest slices save`` writes them) is judged on ``columns``.
+    """
+    from .predicates import FieldSlice
+
+    out: dict[str, np.ndarray] = {}
+    for name, predicate in declared.items():
+        if isinstance(predicate, FieldSlice):
+            out[name] = predicate.mask(columns or {}, len(inputs))
+            continue
         out[name] = np.fromiter((_member(name, predicate, x) for x in inputs), dtype=bool, count=len(inputs))
     out.update(template_slices(source))
     return out

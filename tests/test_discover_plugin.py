@@ -1,0 +1,92 @@
+"""``--behave-discover`` end to end: the weak-slices section, the JSON discoveries, serially and under ``-n 2``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy  # noqa: F401  (imported before any in-process pytester run; see plugin-pitfalls.md)
+import pytest
+
+from behavetest._measure.discover import DEFAULT_Q
+from behavetest.plugin import DEFAULT_DISCOVER_Q
+
+QUIET = ["-p", "no:faker", "-p", "no:benchmark"]
+MODES = [pytest.param(QUIET, id="serial"), pytest.param([*QUIET, "-n", "2"], id="xdist")]
+
+# A model that calls everything positive except texts with one of three adjectives,
+# over a template with 20 adjectives (more than the 12 the declared-slice table shows).
+SUITE = '''
+import numpy as np
+import pytest
+import behavetest as bt
+
+PLANTED = ("helpful", "arrogant", "unfriendly")
+ADJ = ["good", "great", "helpful", "kind", "friendly", "honest", "arrogant", "rude", "unfriendly", "boring",
+       "brilliant", "careful", "clever", "lazy", "polite", "calm", "cruel", "nice", "smart", "warm"]
+
+
+@pytest.fixture(scope="session")
+def model():
+    def predict(texts):
+        bad = np.array([any(f" {a} " in t for a in PLANTED) for t in texts])
+        return np.where(bad, "negative", "positive")
+    return bt.Model(predict, labels=["negative", "positive"], name="planted")
+
+
+def test_identity(behave, model):
+    cases = bt.template("{who} is {a:adj} {nat} person.", who=["Ann", "Bob", "Cem", "Dee"], adj=ADJ,
+                        nat=["Kenyan", "Polish", "Mexican", "Indian", "Greek"], label="positive")
+    behave.mft(model, cases, capability="Fairness")
+
+
+def test_clean(behave, model):
+    behave.mft(model, [f"case {i} is fine" for i in range(50)], expect=bt.expect.label("positive"),
+               capability="Vocabulary")
+'''
+
+
+def test_the_default_level_is_the_same_everywhere():
+    assert DEFAULT_DISCOVER_Q == DEFAULT_Q == 0.05
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_discover_names_the_planted_slice(pytester, mode):
+    pytester.makepyfile(test_planted=SUITE)
+    result = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-json", "out.json")
+    assert result.ret == 0  # tracked tests: discovery reports, it never fails a run by itself
+    out = result.stdout.str()
+    lines = [line for line in out.splitlines() if line.startswith("    test_identity: ")]
+    assert len(lines) == 1, out
+    # 4 people x 5 nationalities x 3 planted adjectives = 60 failures among 400 cases
+    assert re.match(r"    test_identity: adj in \{(arrogant|helpful|unfriendly)(, (arrogant|helpful|unfriendly)){2}\}: "
+                    r"60/60 failed \(100\.0%, 95% CI 94\.0%-100\.0%\) vs 0\.0% of the other 340, p_adj=", lines[0]), lines[0]
+    assert "weak slices: 1 weak slice among" in out
+    assert "  Fairness (planted)" in out and "Vocabulary (planted)" not in out.split("weak slices:")[1]
+    document = json.loads((pytester.path / "out.json").read_text())
+    discovery = document["discovery"]
+    assert discovery["q"] == 0.05 and discovery["candidates"] > 20
+    [finding] = discovery["findings"]
+    assert finding["predicate"][0]["field"] == "adj" and finding["predicate"][0]["op"] == "in"
+    assert sorted(finding["predicate"][0]["value"]) == ["arrogant", "helpful", "unfriendly"]
+    assert (finding["cases"], finding["failures"], finding["rest_cases"], finding["rest_failures"]) == (60, 60, 340, 0)
+    assert finding["p_adjusted"] <= 0.05 and len(finding["examples"]) == 3
+    identity = next(t for t in document["tests"] if t["name"] == "test_identity")
+    assert len(identity["case_table"]["failed"]) == 400
+
+
+def test_without_the_flag_nothing_is_recorded(pytester):
+    pytester.makepyfile(test_planted=SUITE)
+    result = pytester.runpytest(*QUIET, "--behave", "--behave-json", "out.json")
+    assert "weak slices" not in result.stdout.str()
+    document = json.loads((pytester.path / "out.json").read_text())
+    assert "discovery" not in document and all("case_table" not in t for t in document["tests"])
+
+
+def test_ini_twin_and_level(pytester):
+    pytester.makepyfile(test_planted=SUITE)
+    pytester.makeini("[pytest]\nbehave_discover = true\nbehave_discover_q = 0.01\n")
+    result = pytester.runpytest(*QUIET, "--behave")
+    assert "false-discovery rate q=0.01" in result.stdout.str()
+    bad = pytester.runpytest(*QUIET, "--behave", "--behave-discover-q", "2")
+    assert bad.ret == 4 and "--behave-discover-q must be strictly between 0 and 1" in bad.stderr.str()
