@@ -16,6 +16,7 @@ from scipy.stats import binomtest, norm
 import behavetest as bt
 from behavetest._cases.generate import Generator
 from behavetest._measure.runner import Behave
+from behavetest.perturb._perturbation import as_perturbation
 from behavetest._measure.stats import wilson
 from behavetest._report.summary import summarize
 
@@ -410,6 +411,46 @@ def test_every_option_of_a_list_perturbation_is_drawn():
     assert {v[-2:] for g in three for v in g.values} == {" a", " b", " c", " d"}
     prefixed = Generator(seed=0).generate(bt.perturb.prepend(["Well, ", "So, ", "Hm, "]), inputs, list(inputs), 1)
     assert {g.values[0].split(",")[0] for g in prefixed} == {"Well", "So", "Hm"}
+
+
+@bt.perturbation
+def _shout_counted(draw, text):
+    _shout_counted.calls += 1
+    words = text.split()
+    i = draw(st.integers(0, len(words) - 1))
+    return " ".join(w.upper() if j == i else w for j, w in enumerate(words))
+
+
+_shout_counted.calls = 0
+
+
+def test_a_custom_perturbation_is_generated_once_and_shared_between_tests_like_a_built_in():
+    generator = Generator(seed=0)
+    model = bt.Model(notblind, labels=["negative", "positive"])
+    first, _ = behave(generator=generator, shrink_budget=0)  # shrinking draws again, on purpose
+    a = first.inv(model, ["so good here", "not bad at all"], perturb=_shout_counted, samples=2, capability="R")
+    calls = _shout_counted.calls
+    assert calls >= 4
+    second, _ = behave(generator=generator, shrink_budget=0)
+    b = second.inv(model, ["so good here", "not bad at all"], perturb=_shout_counted, samples=2, capability="R")
+    assert _shout_counted.calls == calls, "the second test reuses the first test's cases"
+    assert (a.pairs, a.cases) == (b.pairs, b.cases) == (4, 2)
+    # a plain function is keyed by identity too; two different functions never share cases
+    assert as_perturbation(prime).key == as_perturbation(prime).key
+    assert as_perturbation(lambda x: st.just(x)).key != as_perturbation(lambda x: st.just(x)).key
+
+
+def test_generation_never_runs_the_hypothesis_engine(monkeypatch):
+    from hypothesis.internal.conjecture import engine
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("case generation started a Hypothesis engine run")
+
+    monkeypatch.setattr(engine.ConjectureRunner, "run", refuse)
+    texts = [f"a rather good film, part {i}" for i in range(50)]
+    for p in (bt.perturb.typos(1), bt.perturb.append(["!", "?"]), _shout_counted, prime):
+        generated = Generator(seed=1).generate(as_perturbation(p), texts, list(texts), 3)
+        assert all(g.values for g in generated)
 
 
 # --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
 
 from .._errors import NotApplicable
-from .generate import isolated_from_source_constants
+from ._hypothesis import isolated_from_source_constants
 from .._model.keys import cache_key, stable_int
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Sequence
 
+from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis import strategies as st
 
 from .._errors import DeclarationError
@@ -18,8 +19,14 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
+_PAIR = re.compile(r"(?=([^\W\d_])(?!\1)[^\W\d_])")  # a word character, not a digit or "_", then a different one
+
+
 def _swappable(text: str) -> list[int]:
-    return [i for i in range(len(text) - 1) if text[i].isalpha() and text[i + 1].isalpha() and text[i] != text[i + 1]]
+    starts = [m.start() for m in _PAIR.finditer(text)]
+    if text.isascii():  # there the pattern's letters are exactly str.isalpha's
+        return starts
+    return [i for i in starts if text[i].isalpha() and text[i + 1].isalpha()]
 
 
 def typos(n: int | tuple[int, int] = 1) -> Perturbation:
@@ -35,18 +42,23 @@ def typos(n: int | tuple[int, int] = 1) -> Perturbation:
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or not 1 <= low <= high:
         raise DeclarationError(f"bt.perturb.typos(n): n must be a positive integer or a (low, high) range, not {n!r}")
 
-    def strategy(value: Any):
+    def sampler(value: Any):
         text = _text(value, "typos")
         places = _swappable(text)
         if len(places) < low:
             return None
-        # Duplicates are merged rather than forbidden: unique lists shrink less well.
-        picks = st.lists(st.integers(0, len(places) - 1), min_size=low, max_size=high)
-        chosen = picks.map(lambda ix: sorted({places[i] for i in ix}))
-        apart = chosen.filter(lambda ps: len(ps) >= low and all(b - a > 1 for a, b in zip(ps, ps[1:])))
-        return apart.map(lambda ps: _swap(text, ps))
 
-    return Perturbation(strategy, name=f"typos({n if low == high else (low, high)!r})", key=("typos", low, high))
+        def sample(choose):
+            count = low if low == high else choose(low, high)
+            # Duplicates are merged rather than forbidden: unique draws shrink less well.
+            chosen = sorted({places[choose(0, len(places) - 1)] for _ in range(count)})
+            if len(chosen) < low or any(b - a <= 1 for a, b in zip(chosen, chosen[1:])):
+                raise UnsatisfiedAssumption("typos too close together")
+            return _swap(text, chosen)
+
+        return sample
+
+    return Perturbation(sampler=sampler, name=f"typos({n if low == high else (low, high)!r})", key=("typos", low, high))
 
 
 def _swap(text: str, places: list[int]) -> str:
