@@ -104,8 +104,8 @@ class Generator:
                 ) from exc
             k = cache_key(value)
             if k == key:
-                noops += 1
-                filled += 1
+                if not noops:  # the input itself is one value: a repeat is a duplicate
+                    noops, filled = 1, filled + 1
             elif k not in seen:
                 seen[k] = value
                 filled += 1
