@@ -4,6 +4,8 @@
     behavetest diff BASE NEW [--tolerance PP] [--alpha A] [--correction holm|none] [--json OUT]
     behavetest merge A.json B.json ... -o ALL.json
     behavetest html RUN.json -o report.html
+    behavetest slices list RUN.json
+    behavetest slices save RUN.json --to SUITE.behave.yaml [--pick N ...] [--name NAME]
 
 ``RUN.json`` is a ``--behave-json`` file. For ``diff``, BASE and NEW may each be a
 run file, a baseline file (``<dir>/<model>.json``) or a baseline directory; it
@@ -62,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     html = sub.add_parser("html", help="render a --behave-json file as a self-contained HTML report")
     html.add_argument("run", metavar="RUN.json")
     html.add_argument("-o", "--output", required=True, metavar="report.html")
+
+    slices = sub.add_parser("slices", help="list the weak slices of a run, or save them as declared slices")
+    slices_sub = slices.add_subparsers(dest="slices_command", metavar="ACTION", required=True, parser_class=_Parser)
+    listing = slices_sub.add_parser("list", help="the numbered weak slices of a --behave-discover run")
+    listing.add_argument("run", metavar="RUN.json")
+    save = slices_sub.add_parser("save", help="add weak slices to a suite file as declared slices")
+    save.add_argument("run", metavar="RUN.json")
+    save.add_argument("--to", required=True, metavar="SUITE.behave.yaml", help="the suite file to add them to")
+    save.add_argument("--pick", type=int, nargs="+", metavar="N",
+                      help="the numbers of the slices to save (as `slices list` numbers them; default all)")
+    save.add_argument("--name", help="the name of the declared slice (only with one picked slice)")
     return parser
 
 
@@ -159,7 +172,53 @@ def cmd_html(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"show": cmd_show, "diff": cmd_diff, "merge": cmd_merge, "html": cmd_html}
+def _findings(path: str) -> list[dict[str, Any]]:
+    document = load_run(path)
+    discovery = document.get("discovery")
+    if not isinstance(discovery, dict) or not isinstance(discovery.get("findings"), list):
+        raise CliError(f"{path} has no weak slices: run pytest with --behave-discover --behave-json {path}")
+    return discovery["findings"]
+
+
+def cmd_slices(args: argparse.Namespace) -> int:
+    from ._measure.discover import slice_line
+
+    found = _findings(args.run)
+    if args.slices_command == "list":
+        if not found:
+            print("no weak slices")
+        for i, f in enumerate(found, 1):
+            print(f"{i}. [{f['capability']}] {f['name']} ({f['model']}): {slice_line(f)}")
+        return 0
+    from ._suites.save_slices import add_slices, slice_name
+    from ._errors import BehaveError
+
+    picks = args.pick or list(range(1, len(found) + 1))
+    if not found:
+        raise CliError(f"{args.run} has no weak slices to save")
+    bad = [n for n in picks if not 1 <= n <= len(found)]
+    if bad:
+        raise CliError(f"no weak slice numbered {bad[0]}; {args.run} has {len(found)} (see `behavetest slices list`)")
+    if args.name is not None and len(picks) != 1:
+        raise CliError("--name names one slice: pick exactly one with --pick N")
+    chosen: dict[str, Any] = {}
+    for n in picks:
+        name = args.name or slice_name(found[n - 1]["slice"])
+        chosen.setdefault(name, found[n - 1]["predicate"])
+    path = Path(args.to)
+    if not path.is_file():
+        raise CliError(f"{path} is not a suite file; give an existing *.behave.yaml file to add the slices to")
+    try:
+        text = add_slices(path, chosen)
+    except BehaveError as exc:
+        raise CliError(str(exc)) from None
+    write_text_atomic(path, text)
+    for name in chosen:
+        print(f"slice {name!r} added to {path}")
+    return 0
+
+
+COMMANDS = {"show": cmd_show, "diff": cmd_diff, "merge": cmd_merge, "html": cmd_html, "slices": cmd_slices}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

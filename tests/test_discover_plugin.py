@@ -53,7 +53,8 @@ def test_the_default_level_is_the_same_everywhere():
 @pytest.mark.parametrize("mode", MODES)
 def test_discover_names_the_planted_slice(pytester, mode):
     pytester.makepyfile(test_planted=SUITE)
-    result = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-json", "out.json")
+    result = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-json", "out.json",
+                                "--behave-html", "out.html", "--behave-md", "out.md")
     assert result.ret == 0  # tracked tests: discovery reports, it never fails a run by itself
     out = result.stdout.str()
     lines = [line for line in out.splitlines() if line.startswith("    test_identity: ")]
@@ -73,6 +74,15 @@ def test_discover_names_the_planted_slice(pytester, mode):
     assert finding["p_adjusted"] <= 0.05 and len(finding["examples"]) == 3
     identity = next(t for t in document["tests"] if t["name"] == "test_identity")
     assert len(identity["case_table"]["failed"]) == 400
+    page = (pytester.path / "out.html").read_text()
+    section = page.split('<section id="weak-slices">')[1].split("</section>")[0]
+    assert '<a href="#weak-slices">Weak slices</a>' in page
+    assert "<title" in section and "rest of the test" in section and "60/60" in section and "0/340" in section
+    assert section.count("<li><code>") == 3 and all(a in section for a in ("helpful", "arrogant", "unfriendly"))
+    markdown = (pytester.path / "out.md").read_text()
+    assert "### Weak slices" in markdown
+    [row] = [line for line in markdown.splitlines() if line.startswith("| Fairness | test\\_identity |")]
+    assert "| 60/60 | 100.0% (94.0% \u2013 100.0%) | 0.0% |" in row, row
 
 
 def test_without_the_flag_nothing_is_recorded(pytester):
@@ -90,3 +100,86 @@ def test_ini_twin_and_level(pytester):
     assert "false-discovery rate q=0.01" in result.stdout.str()
     bad = pytester.runpytest(*QUIET, "--behave", "--behave-discover-q", "2")
     assert bad.ret == 4 and "--behave-discover-q must be strictly between 0 and 1" in bad.stderr.str()
+
+
+MODEL = '''
+import numpy as np
+import behavetest as bt
+
+PLANTED = ("helpful", "arrogant", "unfriendly")
+
+
+def model():
+    def predict(texts):
+        bad = np.array([any(f" {a} " in t for a in PLANTED) for t in texts])
+        return np.where(bad, "negative", "positive")
+    return bt.Model(predict, labels=["negative", "positive"], name="planted")
+'''
+
+SUITE_FILE = '''# A suite whose comments and layout must survive `behavetest slices save`.
+version: 1
+model: planted_model:model   # the planted model
+tests:
+  - name: identity
+    capability: Fairness
+    type: MFT
+    template:
+      - text: "{who} is {a:adj} {nat} person."
+        who: [Ann, Bob, Cem, Dee]
+        adj: [good, great, helpful, kind, friendly, honest, arrogant, rude, unfriendly, boring,
+              brilliant, careful, clever, lazy, polite, calm, cruel, nice, smart, warm]
+        nat: [Kenyan, Polish, Mexican, Indian, Greek]
+        label: positive
+'''
+
+
+def test_a_saved_discovery_is_tracked_as_a_declared_slice(pytester, capsys):
+    from behavetest.cli import main
+
+    pytester.makepyfile(planted_model=MODEL)
+    pytester.syspathinsert()
+    suite = pytester.path / "planted.behave.yaml"
+    suite.write_text(SUITE_FILE)
+    first = pytester.runpytest(*QUIET, "--behave", "--behave-discover", "--behave-json", "run.json")
+    assert first.ret == 0
+    run = str(pytester.path / "run.json")
+    capsys.readouterr()  # pytester's own output
+    assert main(["slices", "list", run]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("1. [Fairness] identity (planted): adj in {")
+    assert main(["slices", "save", run, "--to", str(suite), "--pick", "1", "--name", "weak_adjectives"]) == 0
+    assert "slice 'weak_adjectives' added to" in capsys.readouterr().out
+    text = suite.read_text()
+    assert text.startswith(SUITE_FILE)  # every line and comment kept
+    assert text[len(SUITE_FILE):].startswith("\nslices:\n  weak_adjectives:\n    where: [{field: adj, op: in, value: [")
+    second = pytester.runpytest(*QUIET, "--behave", "--behave-slices", "--behave-json", "run2.json")
+    assert second.ret == 0
+    [test] = json.loads((pytester.path / "run2.json").read_text())["tests"]
+    assert test["slices"]["weak_adjectives"] == {"cases": 60, "failures": 60, "fail_rate": 1.0,
+                                                 "ci": test["slices"]["weak_adjectives"]["ci"]}
+    assert "weak_adjectives" in second.stdout.str()
+    capsys.readouterr()
+    # the same name twice, a number that does not exist, a run without discoveries: clear errors, exit 2
+    assert main(["slices", "save", run, "--to", str(suite), "--name", "weak_adjectives"]) == 2
+    assert "already declares slice weak_adjectives" in capsys.readouterr().err
+    assert main(["slices", "save", run, "--to", str(suite), "--pick", "7"]) == 2
+    assert "no weak slice numbered 7" in capsys.readouterr().err
+    assert main(["slices", "list", str(pytester.path / "run2.json")]) == 2
+    assert "run pytest with --behave-discover" in capsys.readouterr().err
+
+
+def test_saving_into_an_existing_slices_block_keeps_its_indentation(tmp_path):
+    from behavetest._suites.loader import parse_suite
+    from behavetest._suites.save_slices import add_slices, slice_name
+
+    path = tmp_path / "s.behave.yaml"
+    path.write_text("slices:\n    short: mypkg.slices:is_short   # by hand\n\ntests:\n  - name: t\n    capability: C\n"
+                    "    type: MFT\n    inputs: [a]\n    expect: {label: x}\n")
+    name = slice_name("age<25 and sex=female")
+    assert name == "age_lt_25_and_sex_female"
+    text = add_slices(path, {name: [{"field": "age", "op": "<", "value": 25}, {"field": "sex", "op": "==", "value": "yes"}]})
+    assert text.startswith("slices:\n    short: mypkg.slices:is_short   # by hand\n    age_lt_25_and_sex_female:\n"
+                           "      where: [{field: age, op: <, value: 25}, {field: sex, op: ==, value: 'yes'}]\n\ntests:")
+    suite = parse_suite(path, text)
+    young = suite.slices[name]
+    assert [str(c) for c in young.conditions] == ["age<25", "sex=yes"]  # 'yes' stays a string, not YAML's true

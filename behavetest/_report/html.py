@@ -19,6 +19,7 @@ from .view import (STATUSES, Report, _count, _interval, _number, _scalar, _text,
                            ci_text, comparison_rows, p_text, pp, prediction_text, read_document, regression_rows,
                            value_text)
 from .html_assets import CSP, CSS, SCRIPT
+from .weak_slices import html_section
 from .svg import MODEL_COLOURS, STATUS_COLOURS, Bar, Change, change_chart, esc, legend, pct, rate_chart
 
 STATUS_TEXT = {"pass": "\u2713 pass", "fail": "\u2717 FAIL", "error": "! ERROR", "tracked": "\u25e6 tracked",
@@ -172,12 +173,14 @@ def _header(r: Report) -> str:
             f'<p class="headline {cls}">{esc(headline)}</p><ul class="chips">{chips}</ul>{regressions}</header>')
 
 
-def _nav(r: Report) -> str:
+def _nav(r: Report, *, weak: bool = False) -> str:
     links = [("overview", "Overview")]
     if len(r.models) > 1:
         links.append(("comparison", "Models side by side"))
     if r.slice_names:
         links.append(("slices", "Capability \u00d7 slice"))
+    if weak:
+        links.append(("weak-slices", "Weak slices"))
     if r.baseline is not None:
         links.append(("baseline", "Baseline"))
     links.append(("tests", "Tests and failing examples"))
@@ -514,8 +517,9 @@ def render_html(document: Mapping[str, Any]) -> str:
     title = "behavetest report"
     if r.models:
         title += ": " + ", ".join(r.models)
-    body = (_header(r) + _nav(r) + _overview(r, ids) + _comparison(r, ids) + _slices(r) + _baseline(r, ids)
-            + _tests(r))
+    weak = html_section(document, ids)
+    body = (_header(r) + _nav(r, weak=bool(weak)) + _overview(r, ids) + _comparison(r, ids) + _slices(r) + weak
+            + _baseline(r, ids) + _tests(r))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -243,13 +243,33 @@ def _slices(path: Path, node: Node | None, what: str) -> dict[str, Any]:
         return {}
     if not isinstance(node.value, dict):
         raise SuiteError(path, node.line, f"slices of {what} must map names to 'module:function' predicates")
-    out = {}
+    out: dict[str, Any] = {}
     for name, ref in node.value.items():
+        if isinstance(ref.value, dict):
+            out[name] = _field_slice(path, name, ref)
+            continue
         if not isinstance(ref.value, str) or ":" not in ref.value:
-            raise SuiteError(path, ref.line, f"slice {name!r} must be a 'module:function' reference, not {ref.value!r}",
-                             "write e.g. 'short: mypkg.slices:is_short'")
+            raise SuiteError(path, ref.line, f"slice {name!r} must be a 'module:function' reference or a "
+                             f"'where:' list of conditions, not {ref.value!r}",
+                             "write e.g. 'short: mypkg.slices:is_short' or "
+                             "'young: {where: [{field: age, op: \"<\", value: 25}]}'")
         out[name] = ref.value
     return out
+
+
+def _field_slice(path: Path, name: str, ref: Node) -> Any:
+    """A slice by conditions on case attributes, as ``behavetest slices save`` writes it."""
+    from .._errors import DeclarationError
+    from .._measure.predicates import FieldSlice
+
+    spec = ref.plain()
+    if set(spec) != {"where"}:
+        raise SuiteError(path, ref.line, f"slice {name!r} given as a mapping needs exactly one key, 'where', "
+                         f"not {sorted(spec)}", "e.g. 'young: {where: [{field: age, op: \"<\", value: 25}]}'")
+    try:
+        return FieldSlice.from_spec(spec["where"], f"slice {name!r}")
+    except DeclarationError as exc:
+        raise SuiteError(path, ref.line, str(exc)) from None
 
 
 def _test(path: Path, node: Node) -> SuiteTest:
