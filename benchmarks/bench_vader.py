@@ -14,6 +14,9 @@ For each size N this script:
 5. runs the same directory without ``--behave`` (tests collected, then skipped):
    T_startup, pytest's own start-up and collection.
 
+The ratios divide by T_raw alone: generation is work behavetest does for the user
+and belongs in what the user pays, never in the denominator (T_gen is shown on its own).
+
 Counting follows the issue: an MFT case is one input, an INV case one original.
 The suite's JSON gives back the counts, and the generated conftest records how
 often the model was called and with how many inputs.
@@ -42,7 +45,7 @@ from pathlib import Path
 
 BATCH_SIZE = 256
 TESTS_PER_KIND = 5
-TARGET_RATIO = 1.10
+TARGET_RATIO = 3.0  # the issue's first-run target for T_suite / T_raw
 
 # --- input synthesis ---------------------------------------------------------------
 # Written for this benchmark. Sentences are indexed: sentence(i) decodes i in a mixed
@@ -295,11 +298,12 @@ def measure(cases: int, seed: int, samples: int, profile: bool, no_shrink: bool,
         "t_raw": t_raw,
         "t_gen": t_gen,
         "t_startup": t_startup,
-        "ratio": t_suite / (t_raw + t_gen),
-        "ratio_net": (t_suite - t_startup) / (t_raw + t_gen),
+        # Only model inference in the denominator: generation is part of what the user pays.
+        "ratio": t_suite / t_raw,
+        "ratio_net": (t_suite - t_startup) / t_raw,
         "cpu_suite": c_suite,
-        "cpu_ratio": c_suite / (c_raw + c_gen),
-        "cpu_ratio_net": (c_suite - c_startup) / (c_raw + c_gen),
+        "cpu_ratio": c_suite / c_raw,
+        "cpu_ratio_net": (c_suite - c_startup) / c_raw,
         "calls": len(calls),
         "calls_batched": sum(1 for n in calls if n > 1),
         "calls_single": sum(1 for n in calls if n == 1),
@@ -364,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
           + ("; --behave-no-shrink" if args.no_shrink else ""))
     print(tabulate(rows, headers=[
         "cases", "unique inputs", "T_suite s", "T_raw s", "T_gen s", "T_startup s",
-        "T_suite/(T_raw+T_gen)", "(T_suite-T_startup)/(T_raw+T_gen)", "same in CPU time",
+        "T_suite/T_raw", "(T_suite-T_startup)/T_raw", "same in CPU time",
         "model calls", "ceil(unique/256)",
     ], colalign=("right",) * 11))
     for r in results:

@@ -14,13 +14,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Iterator
 
-from hypothesis import strategies as st
 from hypothesis.control import BuildContext
 from hypothesis.errors import StopTest, UnsatisfiedAssumption
 from hypothesis.internal.conjecture import providers
 from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.strategies import SearchStrategy
-from hypothesis.strategies._internal.lazy import unwrap_strategies
 
 TESTED = ">=6.155,<6.156"
 
@@ -29,26 +27,17 @@ class Invalid(Exception):
     """A draw Hypothesis rejected (a filter or ``assume`` that did not hold, or too much data)."""
 
 
-class Overrun(Invalid):
-    """Integer choices ran past the data object's size limit."""
-
-
-RECYCLE = 256  # integer choices kept on a shared data object before it is replaced
-
-
 class SeededSource:
     """Draws from a ``ConjectureData`` whose random stream is reseeded for every input.
 
     What is drawn after ``reseed(seed)`` is a pure function of the seed. Strategy
     draws get a fresh data object per input (a strategy may keep state on it,
-    e.g. ``st.shared``); integer choices share one data object, which is replaced
-    after ``RECYCLE`` choices, since creating one costs as much as several choices.
-    A data object that ran out of room on a shared object raises :class:`Overrun`:
-    the caller starts that input again on a fresh one, where the result is the
-    same as if nothing had been shared.
+    e.g. ``st.shared``). Integer choices go straight to the data object's
+    provider, which keeps no state between draws, so one data object serves
+    every input: creating one costs as much as ten choices.
     """
 
-    __slots__ = ("_random", "_data", "_context")
+    __slots__ = ("_random", "_data", "_context", "_provider")
 
     def __init__(self) -> None:
         self._random = random.Random(0)
@@ -57,10 +46,11 @@ class SeededSource:
     def _renew(self) -> None:
         self._data = ConjectureData(random=self._random)
         self._context = BuildContext(self._data, wrapped_test=None)
+        self._provider = self._data.provider
 
     def reseed(self, seed: int, *, fresh: bool) -> None:
         self._random.seed(seed)
-        if fresh or len(self._data.nodes) > RECYCLE or self._data.frozen:
+        if fresh:
             self._renew()
 
     def draw(self, strategy: SearchStrategy[Any]) -> Any:
@@ -73,17 +63,16 @@ class SeededSource:
             raise Invalid from None
 
     def integer(self, low: int, high: int) -> int:
-        """An integer drawn exactly as ``st.integers(low, high)`` draws it, without the strategy machinery."""
-        try:
-            return _integers(low, high).do_draw(self._data)
-        except StopTest:
-            self._renew()
-            raise Overrun from None
+        """An integer drawn exactly as ``st.integers(low, high)`` draws it (same random stream, same value)."""
+        return self._provider.draw_integer(low, high, weights=_weights(low, high), shrink_towards=0)
 
 
 @lru_cache(maxsize=4096)
-def _integers(low: int, high: int) -> SearchStrategy[int]:
-    return unwrap_strategies(st.integers(low, high))
+def _weights(low: int, high: int) -> dict[int, float] | None:
+    """The extra weight ``st.integers`` gives to the bounds and near-bounds of a wide range."""
+    if high - low <= 127:
+        return None
+    return {low: 2 / 128, low + 1: 1 / 128, high - 1: 1 / 128, high: 2 / 128}
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from hypothesis.errors import UnsatisfiedAssumption
 from .._errors import DeclarationError, NotApplicable
 from .._model.keys import cache_key, stable_int
 from ..perturb._perturbation import Perturbation
-from ._hypothesis import Invalid, Overrun, SeededSource, isolated_from_source_constants
+from ._hypothesis import Invalid, SeededSource, isolated_from_source_constants
 
 __all__ = ["Generated", "Generator"]
 
@@ -68,20 +68,16 @@ class Generator:
             if strategy is None:
                 return Generated([], 0)
             self._source.reseed(seed, fresh=True)
-            return self._draws(perturb, original, key, samples, lambda: self._source.draw(strategy), fresh=True)
+            return self._draws(perturb, original, key, samples, lambda: self._source.draw(strategy))
         sample = perturb.sampler(original)
         if sample is None:
             return Generated([], 0)
         integer = self._source.integer
         self._source.reseed(seed, fresh=False)
-        try:
-            return self._draws(perturb, original, key, samples, lambda: sample(integer), fresh=False)
-        except Overrun:
-            self._source.reseed(seed, fresh=True)
-            return self._draws(perturb, original, key, samples, lambda: sample(integer), fresh=True)
+        return self._draws(perturb, original, key, samples, lambda: sample(integer))
 
     @staticmethod
-    def _draws(perturb, original, key, samples: int, draw: Callable[[], Any], fresh: bool) -> Generated:
+    def _draws(perturb, original, key, samples: int, draw: Callable[[], Any]) -> Generated:
         seen: dict[Hashable, Any] = {}
         noops = filled = 0
         for _ in range(attempts(samples)):
@@ -89,10 +85,6 @@ class Generator:
                 break
             try:
                 value = draw()
-            except Overrun:
-                if not fresh:
-                    raise
-                continue
             except (Invalid, UnsatisfiedAssumption):
                 continue
             except NotApplicable:
