@@ -19,6 +19,7 @@ SCHEMA_VERSION = RUN_SCHEMA_VERSION  # of the --behave-json document
 DEFAULT_SEED = 0
 DEFAULT_SHRINK_BUDGET = 200
 DEFAULT_DISCOVER_Q = 0.05  # kept equal to behavetest._measure.discover.DEFAULT_Q (tested)
+CACHE_FILE = "predictions.sqlite"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,9 +71,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the bt.Model (or a function returning one) that suite files are run against")
     group.addoption("--behave-suite", action="append", default=[], metavar="NAME",
                     help="run a suite file or a built-in suite by name (e.g. sentiment); repeatable")
+    group.addoption("--behave-cache-dir", default=None, metavar="DIR",
+                    help="directory of the persistent prediction cache (default: behavetest/ in pytest's cache "
+                         "directory); ini: behave_cache_dir")
+    group.addoption("--behave-no-cache", action="store_true", default=None,
+                    help="do not read or write the persistent prediction cache; ini: behave_no_cache")
+    group.addoption("--behave-clear-cache", action="store_true", default=None,
+                    help="empty the persistent prediction cache before the run; ini: behave_clear_cache")
     parser.addini("behave", type="bool", default=False, help="run behavioral tests (like --behave)")
     parser.addini("behave_discover", type="bool", default=False, help="find weak slices (like --behave-discover)")
     parser.addini("behave_discover_q", default=str(DEFAULT_DISCOVER_Q), help="false-discovery rate of slice discovery")
+    parser.addini("behave_cache_dir", default="", help="directory of the persistent prediction cache, relative to the ini file")
+    parser.addini("behave_no_cache", type="bool", default=False, help="do not use the persistent prediction cache")
+    parser.addini("behave_clear_cache", type="bool", default=False, help="empty the prediction cache before each run")
     parser.addini("behave_html", default="", help="write the HTML report to this path")
     parser.addini("behave_md", default="", help="write the Markdown summary to this path")
     parser.addini("behave_baseline_dir", default="",
@@ -127,6 +138,68 @@ class BehaveSession:
         self.written: list[Path] = []
         self._generator = None
         self.is_worker = hasattr(config, "workerinput")
+        self.cache_path, self.cache_off = self._cache_path() if self.enabled else (None, "")
+        self.cache_stats: dict[str, Any] = {"hits": 0, "new": 0, "uncached": []}
+        self.cache_messages: list[str] = []
+
+    def _cache_path(self) -> tuple[Path | None, str]:
+        """Where the prediction cache lives, or None and why it is off."""
+        config = self.config
+        if config.getoption("behave_no_cache") or config.getini("behave_no_cache"):
+            return None, "--behave-no-cache"
+        cli_dir, ini_dir = config.getoption("behave_cache_dir"), config.getini("behave_cache_dir")
+        if cli_dir:
+            return Path(cli_dir) / CACHE_FILE, ""
+        if ini_dir:
+            base = config.inipath.parent if config.inipath else config.rootpath
+            return base / ini_dir / CACHE_FILE, ""
+        cache = getattr(config, "cache", None)
+        if cache is None:
+            return None, "pytest's cacheprovider is disabled; pass --behave-cache-dir DIR"
+        return cache.mkdir("behavetest") / CACHE_FILE, ""
+
+    def start_cache(self) -> None:
+        from ._model import cache
+
+        cache.STATS = cache.CacheStats()
+        if self.cache_path is None:
+            return
+        if not self.is_worker:  # before any worker starts: clear on request, rebuild a corrupt file
+            clear = bool(self.config.getoption("behave_clear_cache") or self.config.getini("behave_clear_cache"))
+            rebuilt = cache.prepare(self.cache_path, clear=clear)
+            if rebuilt:
+                self.config.issue_config_time_warning(cache.CacheWarning(rebuilt), stacklevel=2)
+                self.cache_messages.append(rebuilt)
+        cache.activate(self.cache_path)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        stats = getattr(node, "workeroutput", {}).get("behave_cache")
+        if stats:
+            self._add_cache_stats(stats)
+
+    def _add_cache_stats(self, stats: dict[str, Any]) -> None:
+        self.cache_stats["hits"] += stats["hits"]
+        self.cache_stats["new"] += stats["new"]
+        self.cache_stats["uncached"] += [n for n in stats["uncached"] if n not in self.cache_stats["uncached"]]
+
+    def cache_lines(self) -> list[str]:
+        """The summary's account of the persistent prediction cache."""
+        import sys
+
+        cache = sys.modules.get("behavetest._model.cache")
+        if cache is not None:  # this process's own predictions (all of them in a serial run)
+            self._add_cache_stats(cache.STATS.to_dict())
+            cache.STATS = cache.CacheStats()
+        hits, new = self.cache_stats["hits"], self.cache_stats["new"]
+        if self.cache_path is None:
+            lines = [f"prediction cache: off ({self.cache_off}); {new:,} predictions made"]
+        else:
+            lines = [f"prediction cache: {hits:,} predictions from the cache, {new:,} new ({self.cache_path})"]
+        lines += [f"prediction cache: model {name!r} is a plain callable without version=, so its predictions are "
+                  f"not cached across runs; give bt.Model(..., version=\"...\") to cache them"
+                  for name in self.cache_stats["uncached"]]
+        return lines + self.cache_messages
 
     def generator(self):
         if self._generator is None:
@@ -246,6 +319,8 @@ class BehaveSession:
 
             terminalreporter.write_line("")
             terminalreporter.write_line(render_discovery(self.discovery()))
+        for line in self.cache_lines():
+            terminalreporter.write_line(line)
         if self.comparison is not None:
             from ._gate.regression import render_comparison
 
@@ -265,6 +340,10 @@ class BehaveSession:
             terminalreporter.write_line(f"behavioral report written to {path}")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.is_worker and self.enabled:
+            from ._model import cache
+
+            self.config.workeroutput["behave_cache"] = cache.STATS.to_dict()
         if self.is_worker or not self.enabled:
             return
         if self.update_baseline:
@@ -409,6 +488,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--behave cannot be combined with --dist each: every worker would count every test")
     config.stash[SESSION_KEY] = session
     config.pluginmanager.register(session, "behavetest-session")
+    if session.enabled:
+        session.start_cache()
     suites = config.getoption("behave_suite")
     if suites:
         from ._errors import BehaveError
@@ -420,6 +501,14 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"--behave-suite: {exc}") from None
         explicit = config.args_source == pytest.Config.ArgsSource.ARGS
         config.args[:] = [*config.args, *paths] if explicit else paths
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import sys
+
+    cache = sys.modules.get("behavetest._model.cache")
+    if cache is not None:
+        cache.activate(None)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):

@@ -124,7 +124,7 @@ def test_custom_protocol_of_two_functions(server, reference):
     model = bt.Model.http(server.url, protocol=protocol, labels=LABELS)
     upper = model.predict(TEXTS).proba
     assert upper.shape == reference.shape
-    assert model._target.fingerprint()[2] == "shouting-mlflow"
+    assert model._target.behave_fingerprint()[2] == "shouting-mlflow"
 
 
 def test_concurrency_is_bounded_and_used():
@@ -259,7 +259,7 @@ def test_credentials_never_appear_in_errors_or_identity(server, monkeypatch):
                           env_headers={"X-Env-Key": "BEHAVETEST_TEST_KEY"})
     with pytest.raises(bt.ModelError) as info:
         model.predict(TEXTS[:1])
-    text = "\n".join([str(info.value), repr(model), model.name, repr(model._target.fingerprint())])
+    text = "\n".join([str(info.value), repr(model), model.name, repr(model._target.behave_fingerprint())])
     for secret in ("sekrit-9c1d", "env-secret-7f3a", "pw-in-url", "q-secret"):
         assert secret not in text
     assert "HTTP 401" in str(info.value) and "token *** and *** rejected" in str(info.value)
@@ -284,3 +284,21 @@ def test_plain_run_never_imports_the_http_client():
             "print(sorted(n for n in ('httpx', 'tenacity', 'transformers', 'torch') if n in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_served_model_is_cached_by_url_protocol_and_model(server, reference, tmp_path):
+    from behavetest._model import cache
+
+    cache.activate(tmp_path / "predictions.sqlite")
+    try:
+        model = lambda url: bt.Model.http(url, protocol="open-inference", model="vader", labels=LABELS)  # noqa: E731
+        model(server.url).predict(TEXTS)
+        before = _requests(server)
+        warm = model(server.url + "/")  # the same endpoint
+        np.testing.assert_allclose(warm.predict(TEXTS).proba, reference, rtol=1e-12)
+        assert _requests(server) == before and warm.calls == 0
+        other = bt.Model.http(server.url, protocol="mlflow", labels=LABELS)
+        other.predict(TEXTS)
+        assert _requests(server) == before + 1  # another protocol is another model
+    finally:
+        cache.activate(None)

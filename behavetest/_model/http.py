@@ -137,7 +137,7 @@ class HttpClient:
         self._lock = threading.Lock()
         self.calls = self.retries_done = self.in_flight = 0
 
-    def fingerprint(self) -> tuple:
+    def behave_fingerprint(self) -> tuple:
         """What identifies the served model for the prediction cache (never the credentials)."""
         return ("http", public_url(self.url), self.protocol.name, self.model)
 

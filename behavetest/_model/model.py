@@ -7,10 +7,12 @@ from typing import Any, Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from .._errors import DeclarationError, ModelError
-from .keys import cache_key
+from . import cache as _cache
+from .keys import cache_key, digest
 from .prediction import Predictions
 
 PROBA, LABEL, SCORE = "proba", "label", "score"
+_UNSET = object()
 
 
 def _builtin(value: Any) -> Any:
@@ -89,6 +91,7 @@ class Model:
         self.name: str = name or getattr(target, "__name__", None) or type(target).__name__
         self.version = version
         self._target = target
+        self._identity: Any = _UNSET
         self.batch_size = batch_size
         self._index: dict[Hashable, int] = {}
         self._chunks: list[np.ndarray] = []
@@ -146,6 +149,37 @@ class Model:
         """``"proba"``, ``"label"`` or ``"score"``, known once the model has answered."""
         return self._kind
 
+    @property
+    def identity(self) -> bytes | None:
+        """What the persistent prediction cache knows this model by; ``None``: not cached across runs.
+
+        ``version=`` when given, else a fingerprint of the target: its ``behave_fingerprint()``
+        (served and transformers models), or a digest of a scikit-learn estimator's fitted
+        parameters. A plain callable without ``version=`` has none. The name and the
+        declared labels are part of it.
+        """
+        if self._identity is _UNSET:
+            self._identity = self._compute_identity()
+        return self._identity
+
+    def _compute_identity(self) -> bytes | None:
+        fingerprint = getattr(self._target, "behave_fingerprint", None)
+        if self.version is not None:
+            parts: Any = ("version", self.version)
+        elif callable(fingerprint):
+            parts = ("fingerprint", fingerprint())
+        elif self._estimator:
+            from .fingerprint import estimator_digest
+
+            fitted = estimator_digest(self._target)
+            if fitted is None:
+                return None
+            parts = ("estimator", fitted)
+        else:
+            return None
+        labels = self._labels if self._fixed_labels else None
+        return digest(self.name, parts, labels, size=16)
+
     def label_index(self, label: Any) -> int:
         """Position of ``label`` in :attr:`labels`; -1 for a label not (yet) seen."""
         if self._label_pos is None:
@@ -171,13 +205,16 @@ class Model:
         if todo:
             pending_keys = list(todo)
             pending = list(todo.values())
+            store = self._store()
+            digests = [digest(k, size=16) for k in pending_keys] if store is not None else None
+            if store is not None:
+                pending_keys, pending, digests = self._from_store(store, pending_keys, pending, digests)
             for start in range(0, len(pending), self.batch_size):
                 batch = pending[start : start + self.batch_size]
                 values = self._call(batch)
-                base = sum(len(c) for c in self._chunks)
-                self._chunks.append(values)
-                for offset, key in enumerate(pending_keys[start : start + self.batch_size]):
-                    index[key] = base + offset
+                self._append(pending_keys[start : start + self.batch_size], values)
+                if store is not None:
+                    self._to_store(store, digests[start : start + self.batch_size], values)
             self._values = None
         if self._values is None:
             self._values = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
@@ -191,9 +228,69 @@ class Model:
             return Predictions(labels, label_idx=values.astype(np.intp))
         return Predictions(labels, score=values)
 
+    def _append(self, keys: list, values: np.ndarray) -> None:
+        base = sum(len(c) for c in self._chunks)
+        self._chunks.append(values)
+        for offset, key in enumerate(keys):
+            self._index[key] = base + offset
+
+    def _store(self) -> "_cache.PredictionStore | None":
+        store = _cache.active()
+        if store is None:
+            return None
+        if self.identity is None:
+            if self.name not in _cache.STATS.uncached:
+                _cache.STATS.uncached.append(self.name)
+            return None
+        return store
+
+    def _from_store(self, store, keys: list, inputs: list, digests: list) -> tuple[list, list, list]:
+        """Take what the persistent cache holds; return the keys, inputs and digests still to predict."""
+        try:
+            hits = store.get(self.identity, digests, self._kind)
+        except _cache.sqlite3.Error as exc:
+            _cache.disable(exc)
+            return keys, inputs, digests
+        if not hits:
+            return keys, inputs, digests
+        kind = self._kind or next(iter(hits.values()))[0]
+        rows = [i for i, d in enumerate(digests) if d in hits and hits[d][0] == kind]
+        width = len(self._labels) if self._labels is not None and self._fixed_labels else None
+        if kind == PROBA and width is None:
+            return keys, inputs, digests
+        decoded = _cache.decode(kind, [hits[digests[i]][1] for i in rows], width)
+        if decoded is None:
+            return keys, inputs, digests
+        try:
+            if kind == LABEL:
+                values = self._validate_labels(np.array(decoded + [None], dtype=object)[:-1], [inputs[i] for i in rows])
+            else:
+                values = decoded
+                self._kind = kind
+        except ModelError:  # a stored label the model no longer declares: predict again
+            return keys, inputs, digests
+        self._append([keys[i] for i in rows], values)
+        _cache.STATS.hits += len(rows)
+        taken = set(rows)
+        keep = [i for i in range(len(keys)) if i not in taken]
+        return [keys[i] for i in keep], [inputs[i] for i in keep], [digests[i] for i in keep]
+
+    def _to_store(self, store, digests: list, values: np.ndarray) -> None:
+        kind = self._kind
+        rows = []
+        for d, row in zip(digests, values):
+            payload = _cache.encode(kind, row, self._labels[int(row)] if kind == LABEL else None)
+            if payload is not None:
+                rows.append((d, kind, payload))
+        try:
+            store.put(self.identity, rows)
+        except _cache.sqlite3.Error as exc:
+            _cache.disable(exc)
+
     def _call(self, batch: list) -> np.ndarray:
         self.calls += 1
         self.predicted += len(batch)
+        _cache.STATS.new += len(batch)
         try:
             raw = self._fn(self._prepare(batch))
         except ModelError:
