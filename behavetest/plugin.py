@@ -303,10 +303,16 @@ class BehaveSession:
         if not self.is_worker and report.when == "call":
             self.results.extend(getattr(report, "behave", None) or ())
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_terminal_summary(self, terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-        if self.is_worker or not self.enabled:
-            return
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter, exitstatus: int, config: pytest.Config):
+        # Outside pytest's own wrapper, so the summary comes after its "short test summary info".
+        try:
+            return (yield)
+        finally:
+            if not self.is_worker and self.enabled:
+                self._write_summary(terminalreporter)
+
+    def _write_summary(self, terminalreporter) -> None:
         from ._report.summary import render
 
         terminalreporter.write_sep("=", "behavioral summary")

@@ -69,7 +69,7 @@ def test_beta_typos(behave):
 
 KEYS = {"format", "model", "schema_version", "tests"}
 ENTRY_KEYS = {"capability", "cases", "cases_digest", "config", "failing_cases", "failures", "name", "nodeid",
-              "slices", "type"}
+              "seed", "slices", "type"}
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_baseline_workflow(suite, mode):
     result.stdout.fnmatch_lines(["baseline comparison against bl *", "behavetest: no significant regression against the baseline"])
     comparison = json.loads((pytester.path / "out.json").read_text())["baseline"]
     verdicts = {k: t["verdict"] for m in comparison["models"].values() for k, t in m["tests"].items()}
-    assert set(verdicts.values()) == {"unchanged"} and len(verdicts) == 4
+    assert set(verdicts.values()) == {"not significant"} and len(verdicts) == 4
     assert files(pytester) == written
 
     # 4. a worse model: 20 more failing cases in Negation -> exit 1 and a regression line

@@ -113,9 +113,15 @@ def test_diff_exit_codes_against_run_files_and_baselines(tmp_path, capsys):
     assert main(["diff", str(tmp_path / "bl"), other]) == 0
     assert "behavetest: no baseline for model gamma" in capsys.readouterr().out
 
-    # A different seed changes every test's configuration: not comparable, never a regression.
+    # A different seed leaves an MFT's cases as they were: still compared case by case.
     reseeded = write(tmp_path / "reseeded.json", run_document(5, seed=3))
-    assert main(["diff", base, reseeded]) == 0
+    assert main(["diff", base, reseeded]) == 1
+    assert "REGRESSION alpha / Negation / test_negation" in capsys.readouterr().out
+    # A changed declaration (here the expectation, so the config digest) is not comparable, never a regression.
+    changed = run_document(5)
+    for t in changed["tests"]:
+        t["config"] = "0" * 16
+    assert main(["diff", base, write(tmp_path / "changed.json", changed)]) == 0
     assert "not comparable: its configuration changed" in capsys.readouterr().out
 
     assert main(["diff", base, worse, "--alpha", "2"]) == 2

@@ -145,7 +145,7 @@ def test_the_committed_baseline_holds_counts_and_hashes_not_corpus_text(rt):
     document = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert document["format"] == "behavetest-baseline" and document["model"] == "rt-sentiment"
     allowed = {"capability", "cases", "cases_digest", "config", "failing_cases", "failures", "name", "nodeid",
-               "slices", "type"}
+               "seed", "slices", "type"}
     for entry in document["tests"].values():
         assert set(entry) <= allowed, set(entry) - allowed  # no examples, inputs or predictions
         assert all(re.fullmatch(r"[0-9a-f]{16}", case) for case in entry["failing_cases"])

@@ -19,8 +19,8 @@ from behavetest._gate.regression import (
     IMPROVED,
     NEW,
     NOT_COMPARABLE,
+    NOT_SIGNIFICANT,
     REGRESSED,
-    UNCHANGED,
     WITHIN_TOLERANCE,
     binom_half_sf,
     compare,
@@ -195,7 +195,7 @@ def test_verdicts_tolerance_and_regression_line():
     assert gate(base, worse, tolerance_pp=15.0)["models"]["m"]["tests"]["t.py::test::neg"]["verdict"] == WITHIN_TOLERANCE
     assert gate(base, worse, tolerance_pp=14.9)["regressions"]
     assert gate(worse, base)["models"]["m"]["tests"]["t.py::test::neg"]["verdict"] == IMPROVED
-    assert gate(base, base)["models"]["m"]["tests"]["t.py::test::neg"]["verdict"] == UNCHANGED
+    assert gate(base, base)["models"]["m"]["tests"]["t.py::test::neg"]["verdict"] == NOT_SIGNIFICANT
 
 
 def test_not_comparable_new_not_run_error_and_missing_baseline():
@@ -222,7 +222,7 @@ def test_capability_pools_its_tests():
     new = [result(f"t{j}", mask(400, range(15, 65)), nodeid=f"t.py::test{j}") for j in range(4)]
     c = gate(base, new)
     tests = c["models"]["m"]["tests"]
-    assert all(t["verdict"] == UNCHANGED for t in tests.values()), [t["p_adjusted"] for t in tests.values()]
+    assert all(t["verdict"] == NOT_SIGNIFICANT for t in tests.values()), [t["p_adjusted"] for t in tests.values()]
     cap = c["models"]["m"]["capabilities"]["Cap"]
     assert (cap["tests"], cap["regressed"], cap["improved"], cap["verdict"]) == (4, 100, 60, REGRESSED)
     assert cap["p_value"] == pytest.approx(binomtest(100, 160, 0.5, alternative="greater").pvalue)

@@ -127,8 +127,11 @@ def check_case(a, b):
 
 
 def check_end(a, b):
-    assert a.rstrip().rstrip(".!?") == b.rstrip().rstrip(".!?")
-    assert a[len(a.rstrip()) :] == b[len(b.rstrip()) :]  # trailing whitespace kept
+    tail = a[len(a.rstrip()) :]
+    assert b.endswith(tail)  # trailing whitespace kept
+    body, new = a[: len(a) - len(tail)], b[: len(b) - len(tail)]
+    stem = re.sub(r"[.!?]+$", "", body)  # what precedes the final marks is kept, spaces included (" !" -> " ")
+    assert new != body and new.startswith(stem) and new[len(stem) :] in ("", ".", "!")
 
 
 def check_strip(a, b):
@@ -323,6 +326,16 @@ def test_exact_outputs_for_simple_sentences():
     assert one(P.add_handle(), "Loved it") == "@a Loved it"
     assert one(P.char_delete((2, 3)), "abcd") == "bd"  # a and c go: two edits, one character apart
     assert one(P.strip_punctuation(), "Well, it was fine.") == "Well it was fine."
+
+
+def test_end_punctuation_keeps_what_precedes_the_stripped_mark():
+    # Found by the random corpus: " !" loses its "!" and keeps the space before it.
+    assert find(P.end_punctuation().strategy(" !"), lambda _: True, settings=settings(database=None)) == " "
+    check_end(" !", " ")
+    check_end("ab !\n", "ab .\n")
+    for wrong in ("ab", "ab !", "a !\n"):
+        with pytest.raises(AssertionError):
+            check_end("ab !\n", wrong)
 
 
 def test_renumber_formats():

@@ -324,7 +324,7 @@ def test_markdown_regressions_first(markdown):
     top = markdown.index("### \U0001f53a 1 significant regression against the baseline")
     assert top < markdown.index("### Model: m-alpha")
     assert "| m-alpha | Vocabulary | test\\_vocab | 1.0% | 20.0% | +19.0 pp |" in markdown
-    assert "No baseline for: m-beta." in markdown
+    assert "No baseline yet for: m-beta." in markdown
 
 
 def test_markdown_examples_and_escaping(markdown):

@@ -16,6 +16,7 @@ A baseline file ``<dir>/<model>.json`` looks like::
           "failures": 12,
           "name": "test_negation",
           "nodeid": "tests/test_sentiment.py::test_negation",
+          "seed": 0,
           "slices": {"short": {"cases": 10, "failures": 2}},
           "type": "MFT"
         }
@@ -71,6 +72,7 @@ def entry_from_result(result: Mapping[str, Any]) -> dict[str, Any]:
         "type": result["type"],
         "capability": result["capability"],
         "config": result["config"],
+        "seed": int(result.get("seed") or 0),
         "cases": int(result["cases"]),
         "failures": int(result["failures"]),
         "cases_digest": result.get("cases_digest") or "",
@@ -158,6 +160,8 @@ def validate_entry(key: str, entry: Any) -> str | None:
                         ("cases_digest", str), ("failing_cases", list), ("slices", dict)):
         if not isinstance(entry.get(field), kind):
             return f"test {key!r} has no valid {field!r}"
+    if "seed" in entry and type(entry["seed"]) is not int:
+        return f"test {key!r} has no valid 'seed' (an integer)"
     if not (_int(entry.get("cases")) and _int(entry.get("failures")) and entry["failures"] <= entry["cases"]):
         return f"test {key!r} needs integer 'cases' and 'failures' with failures <= cases"
     if not all(isinstance(i, str) for i in entry["failing_cases"]):

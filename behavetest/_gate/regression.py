@@ -7,8 +7,9 @@ Two runs of one test are compared in one of two ways:
   that passed before and fail now (regressed), ``c`` that failed before and pass
   now (improved). Under "no change" each discordant case is a fair coin, so the
   one-sided p-value for a regression is ``P(X >= b)`` with ``X ~ Binomial(b + c, 1/2)``.
-* **unpaired** (the case sets differ, e.g. a template or the inputs changed):
-  Fisher's exact test on the 2x2 table (failures and passes, before and now),
+* **unpaired** (the case sets differ, e.g. a template or the inputs changed, or an
+  INV/DIR test ran with another seed, so its perturbations are fresh draws from the
+  same perturbation): Fisher's exact test on the 2x2 table (failures and passes, before and now),
   one-sided, ``P(X >= f_new)`` with ``X`` hypergeometric given the margins. It is
   exact for every count (no normal approximation at small n) and conservative, so
   the false-alarm rate stays at or below the nominal level.
@@ -38,7 +39,7 @@ _EXACT_LIMIT = 20000  # above this many trials, tails are summed in floating poi
 # Verdicts of one test (and of one capability).
 REGRESSED = "regressed"
 IMPROVED = "improved"
-UNCHANGED = "unchanged"
+NOT_SIGNIFICANT = "not significant"
 WITHIN_TOLERANCE = "within tolerance"
 NOT_COMPARABLE = "not comparable"
 NOT_RUN = "not run"
@@ -165,8 +166,12 @@ def compare_test(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, A
         return out
     if base["config"] != new["config"]:
         out["verdict"] = NOT_COMPARABLE
-        out["reason"] = (f"its configuration changed (config {base['config']} -> {new['config']}: type, expectation, "
-                         "perturbation, samples or seed)")
+        if "seed" not in base:
+            out["reason"] = ("the baseline entry was recorded by an earlier behavetest, whose configuration digest "
+                             "included the seed; record it again with --behave-update-baseline")
+        else:
+            out["reason"] = (f"its configuration changed (config {base['config']} -> {new['config']}: type, expectation, "
+                             "perturbation or samples)")
         return out
     if base["capability"] != new["capability"]:
         out["verdict"] = NOT_COMPARABLE
@@ -176,7 +181,11 @@ def compare_test(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, A
         out["verdict"], out["reason"] = NOT_COMPARABLE, "no applicable cases in one of the runs"
         return out
     out["delta_pp"] = _pp(out["base"]["fail_rate"], out["new"]["fail_rate"])
-    if base.get("cases_digest") and base["cases_digest"] == new.get("cases_digest"):
+    fresh = new["type"] != "MFT" and base.get("seed", 0) != new.get("seed", 0)
+    if fresh:
+        out["reason"] = (f"seed {base.get('seed', 0)} -> {new.get('seed', 0)}: the perturbations are fresh draws, "
+                         "compared unpaired")
+    if not fresh and base.get("cases_digest") and base["cases_digest"] == new.get("cases_digest"):
         before, after = set(base["failing_cases"]), set(new["failing_cases"])
         regressed, improved = sorted(after - before), sorted(before - after)
         out.update(test="mcnemar", regressed=len(regressed), improved=len(improved),
@@ -308,7 +317,7 @@ def _verdict(h: dict[str, Any], p_regression: float, p_improvement: float, alpha
         return REGRESSED if delta > tolerance_pp else WITHIN_TOLERANCE
     if p_improvement <= alpha and delta < 0:
         return IMPROVED
-    return UNCHANGED
+    return NOT_SIGNIFICANT
 
 
 def check_settings(alpha: Any, tolerance_pp: Any, correction: Any) -> None:
@@ -367,13 +376,20 @@ def render_comparison(comparison: Mapping[str, Any], source: str) -> str:
     from tabulate import tabulate
 
     n = comparison["hypotheses"]
-    corr = f"Holm-corrected over {n} comparison{'s' if n != 1 else ''}" if comparison["correction"] == "holm" else "per comparison"
-    lines = [f"baseline comparison against {source} (alpha {comparison['alpha']:g}, {corr}; "
-             f"tolerance {comparison['tolerance_pp']:g} pp):"]
+    holm_ = comparison["correction"] == "holm" and n > 1
+    if not n:
+        lines = [f"baseline comparison against {source}: nothing to compare yet"]
+    else:
+        corr = (f"p Holm-adjusted over {n} comparisons" if holm_ else
+                "1 comparison" if n == 1 else "p not adjusted for multiple comparisons")
+        lines = [f"baseline comparison against {source} (alpha {comparison['alpha']:g}, {corr}; "
+                 f"tolerance {comparison['tolerance_pp']:g} pp):"]
+    recording = comparison.get("gate") is False
     rows, notes = [], []
     for model, m in comparison["models"].items():
         if m["status"] == "no baseline":
-            notes.append(f"behavetest: no baseline for model {model}: nothing to compare "
+            notes.append(f"behavetest: no baseline for model {model} yet: this run records it" if recording else
+                         f"behavetest: no baseline for model {model}: nothing to compare "
                          "(create one with --behave-update-baseline)")
             continue
         for key, t in m["tests"].items():
@@ -395,7 +411,9 @@ def render_comparison(comparison: Mapping[str, Any], source: str) -> str:
             notes.append(f"behavetest: {model}: {len(m['not_run'])} baseline test(s) not run in this session "
                          "(kept in the baseline, not compared)")
     if rows:
-        lines.append(tabulate(rows, headers=["model", "capability", "test", "base", "now", "change", "cases +/-", "p", "verdict"],
+        p_head = "p (Holm)" if holm_ else "p"
+        lines.append(tabulate(rows, headers=["model", "capability", "test", "base", "now", "change", "cases +/-", p_head,
+                                             "verdict"],
                               colalign=("left", "left", "left", "right", "right", "right", "right", "right", "left"),
                               disable_numparse=True))
     lines.extend(notes)

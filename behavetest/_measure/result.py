@@ -30,6 +30,43 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)  # numpy scalars read as 3, not np.int64(3)
+    return item() if callable(item) and not isinstance(value, (str, bytes)) else value
+
+
+def shown(value: Any) -> str:
+    """An input as the terminal shows it; a row's numpy values read as plain numbers."""
+    from collections.abc import Mapping
+
+    if isinstance(value, Mapping):
+        return repr({k: _plain(v) for k, v in value.items()})
+    return repr(value)
+
+
+def column_changes(before: Any, after: Any) -> str | None:
+    """For two row mappings, the changed columns as ``column: before → after``; None for other inputs."""
+    from collections.abc import Mapping
+
+    if not (isinstance(before, Mapping) and isinstance(after, Mapping)):
+        return None
+
+    def shown(row: Mapping, k: Any) -> str:
+        return repr(_plain(row[k])) if k in row else "(absent)"
+
+    columns = list(before) + [k for k in after if k not in before]
+    changes = [f"{k}: {shown(before, k)} \u2192 {shown(after, k)}" for k in columns
+               if k not in before or k not in after or not _same(before[k], after[k])]
+    return ", ".join(changes) or "no column changed"
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return a is b
+
+
 @dataclass(frozen=True)
 class Example:
     """A failing case: the input and its prediction, and for INV/DIR the perturbation that failed."""
@@ -57,11 +94,14 @@ class Example:
     def __str__(self) -> str:
         want = "" if self.expected is None else f" (expected {self.expected})"
         if self.perturbed_prediction is None:
-            return f"{self.input!r} -> {self.prediction}{want}"
+            return f"{shown(self.input)} -> {self.prediction}{want}"
         if self.minimal_prediction is not None:
-            return (f"{self.input!r} -> minimal failing perturbation {self.minimal!r} "
+            changed = column_changes(self.input, self.minimal)
+            return (f"{shown(self.input)} -> minimal failing perturbation {changed or shown(self.minimal)} "
                     f"({self.prediction} before, {self.minimal_prediction} after)")
-        return f"{self.input!r} -> {self.perturbed!r} ({self.prediction} before, {self.perturbed_prediction} after)"
+        changed = column_changes(self.input, self.perturbed)
+        return (f"{shown(self.input)} -> {changed or shown(self.perturbed)} "
+                f"({self.prediction} before, {self.perturbed_prediction} after)")
 
 
 @dataclass
@@ -135,10 +175,14 @@ class Result:
 
     @property
     def config_digest(self) -> str:
-        """What makes two runs of this test measure the same thing (not its inputs or threshold)."""
+        """The test's declaration: what two runs must share to be compared (not its inputs, threshold or seed).
+
+        The seed only decides which perturbations are drawn; the gate compares runs with
+        different seeds as fresh draws of the same cases (see ``_gate/regression.py``).
+        """
         from .._model.keys import digest
 
-        return digest(self.type, self.expectation, self.perturbation, self.samples, self.seed).hex()
+        return digest(self.type, self.expectation, self.perturbation, self.samples).hex()
 
     def _repr_html_(self) -> str:
         """A small table for Jupyter: counts, rate, interval, verdict and the first failing examples."""

@@ -155,6 +155,7 @@ class Behave:
             generated = self._generator.generate(perturbation, inputs, keys, samples)
             case_of, perturbed = [], []
             for i, g in enumerate(generated):
+                _check_kind(perturbation, inputs[i], g.values)
                 case_of.extend([i] * len(g.values))
                 perturbed.extend(g.values)
                 result.noops += g.noops
@@ -345,6 +346,17 @@ class _Measuring:
             self.behave._record(self.result)
             raise type(exc)(self.result.error) from (exc.__cause__ or exc)
         return False
+
+
+def _check_kind(perturbation: Any, original: Any, perturbed: Sequence[Any]) -> None:
+    """A text must stay a text: a perturbation returning an int for a string is a bug, not an input."""
+    if isinstance(original, str):
+        wrong = next((v for v in perturbed if not isinstance(v, str)), None)
+        if wrong is not None:
+            raise DeclarationError(
+                f"perturbation {perturbation!r} turned the text {original!r} into {type(wrong).__name__} {wrong!r}; "
+                "a perturbation of a text must return the perturbed text (a str), or raise bt.NotApplicable"
+            )
 
 
 def failure_message(result: Result) -> str:

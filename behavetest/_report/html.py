@@ -38,7 +38,7 @@ def _badge(status: str) -> str:
 
 def _verdict(verdict: Any) -> str:
     v = _text(verdict, "-")
-    cls = v.replace(" ", "-") if v in ("regressed", "improved", "within tolerance", "unchanged") else "other"
+    cls = v.replace(" ", "-") if v in ("regressed", "improved", "within tolerance", "not significant") else "other"
     return f'<span class="verdict v-{esc(cls)}">{esc(VERDICT_TEXT.get(v, v))}</span>'
 
 
@@ -335,10 +335,11 @@ def _baseline(r: Report, ids: _Ids) -> str:
     if _number(b.get("alpha")) is not None:
         settings.append(f"significance level {esc(format(b['alpha'], 'g'))}")
     hyp = _count(b.get("hypotheses"))
-    if b.get("correction") == "holm":
-        settings.append(f"Holm correction over {hyp} comparison{'s' if hyp != 1 else ''}")
-    elif b.get("correction") is not None:
-        settings.append(f"correction: {esc(b['correction'])}")
+    holm = b.get("correction") == "holm" and hyp > 1
+    if holm:
+        settings.append(f"p-values Holm-adjusted over {hyp} comparisons")
+    elif b.get("correction") == "none":
+        settings.append("p-values not adjusted for multiple comparisons")
     if _number(b.get("tolerance_pp")) is not None:
         settings.append(f"tolerance {esc(format(b['tolerance_pp'], 'g'))} pp")
     regs = b.get("regressions")
@@ -357,7 +358,9 @@ def _baseline(r: Report, ids: _Ids) -> str:
             continue
         out.append(f'<article class="model"><h3>Model <span class="name">{esc(model)}</span></h3>')
         if m.get("status") == "no baseline":
-            out.append('<p class="note">No baseline for this model: nothing to compare '
+            out.append('<p class="note">No baseline for this model yet: this run records it.</p></article>'
+                       if b.get("gate") is False else
+                       '<p class="note">No baseline for this model: nothing to compare '
                        '(create one with <code>--behave-update-baseline</code>).</p></article>')
             continue
         caps = m.get("capabilities") if isinstance(m.get("capabilities"), dict) else {}
@@ -389,8 +392,8 @@ def _baseline(r: Report, ids: _Ids) -> str:
                          esc(pct(baseline_rate(e, "new"))), esc(pp(e.get("delta_pp"))), esc(cases), esc(test_kind),
                          esc(p_text(baseline_p(e))), _verdict(e.get("verdict")) + reason])
         if rows:
-            out.append(_table(["capability", "test", "before", "now", "change", "cases +/\u2212", "test", "p",
-                               "verdict"], rows, caption=f"Per test and capability, model {esc(model)}",
+            out.append(_table(["capability", "test", "before", "now", "change", "cases +/\u2212", "test",
+                               "p (Holm-adjusted)" if holm else "p", "verdict"], rows, caption=f"Per test and capability, model {esc(model)}",
                               numeric=range(2, 8), row_headers=2))
         not_run = m.get("not_run")
         if isinstance(not_run, list) and not_run:

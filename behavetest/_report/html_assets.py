@@ -24,7 +24,7 @@ color:#fff;text-align:center;white-space:nowrap}
 .s-pass.badge{background:#2e7d32}.s-fail.badge{background:#c62828}.s-error.badge{background:#6a1b9a}
 .s-tracked.badge{background:#546e7a}.s-na.badge{background:#9e9e9e}
 .verdict{font-weight:600;white-space:nowrap}.v-regressed{color:#b71c1c}.v-improved{color:#1b5e20}
-.v-within-tolerance{color:#e65100}.v-unchanged,.v-other{color:var(--muted)}
+.v-within-tolerance{color:#e65100}.v-not-significant,.v-other{color:var(--muted)}
 .alert{border:2px solid #c62828;background:#fdecea;border-radius:6px;padding:6px 16px;margin:14px 0}
 .alert h2{border:0;margin:8px 0;color:#b71c1c;font-size:18px}
 .scroll{overflow-x:auto;margin:8px 0 14px}

@@ -21,6 +21,7 @@ import os
 import re
 from typing import Any, Mapping
 
+from .._measure.result import column_changes
 from .view import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
                     read_document, regression_rows, value_text)
 from .svg import clip, pct
@@ -111,8 +112,9 @@ def _baseline(r: Report) -> list[str]:
         settings.append(f"against {md(b['directory'])}")
     if isinstance(b.get("alpha"), (int, float)):
         settings.append(f"alpha {b['alpha']:g}")
-    if b.get("correction") == "holm":
-        settings.append("Holm-corrected")
+    holm = b.get("correction") == "holm" and isinstance(b.get("hypotheses"), int) and b["hypotheses"] > 1
+    if holm:
+        settings.append(f"p Holm-adjusted over {b['hypotheses']} comparisons")
     if isinstance(b.get("tolerance_pp"), (int, float)):
         settings.append(f"tolerance {b['tolerance_pp']:g} pp")
     where = f" ({', '.join(settings)})" if settings else ""
@@ -122,10 +124,11 @@ def _baseline(r: Report) -> list[str]:
         rows = [[md(x["model"]), md(x["capability"]), md(x["test"]), pct(baseline_rate(x["entry"], "base")),
                  pct(baseline_rate(x["entry"], "new")), md(pp(x["entry"].get("delta_pp"))),
                  p_text(baseline_p(x["entry"]))] for x in regs]
-        out += _table(["model", "capability", "test", "before", "now", "change", "p"], "lllrrrr", rows) + [""]
+        out += _table(["model", "capability", "test", "before", "now", "change", "p (Holm)" if holm else "p"], "lllrrrr",
+                      rows) + [""]
     else:
         out += [f"**Baseline:** no significant regression{where}.", ""]
-    others = [x for x in comparison_rows(b) if x["entry"].get("verdict") not in ("regressed", "unchanged", None)]
+    others = [x for x in comparison_rows(b) if x["entry"].get("verdict") not in ("regressed", "not significant", None)]
     if others:
         rows = [[md(x["model"]), md(x["capability"]), md(x["test"]), pct(baseline_rate(x["entry"], "base")),
                  pct(baseline_rate(x["entry"], "new")), md(pp(x["entry"].get("delta_pp"))),
@@ -137,7 +140,8 @@ def _baseline(r: Report) -> list[str]:
     models = b.get("models") if isinstance(b.get("models"), dict) else {}
     missing = sorted(str(m) for m, v in models.items() if isinstance(v, dict) and v.get("status") == "no baseline")
     if missing:
-        out += [f"No baseline for: {', '.join(md(m) for m in missing)}.", ""]
+        out += [f"No baseline yet for: {', '.join(md(m) for m in missing)}"
+                + (" (this run records it)." if b.get("gate") is False else "."), ""]
     return out
 
 
@@ -202,8 +206,9 @@ def _examples(t: Mapping[str, Any]) -> list[str]:
                 has_min = "minimal" in e or e.get("minimal_prediction") is not None
                 changed = e.get("minimal") if has_min else e.get("perturbed")
                 changed_pred = e.get("minimal_prediction") if has_min else e.get("perturbed_prediction")
+                shown = column_changes(e.get("input"), changed) or value_text(changed)
                 rows.append([md(value_text(e.get("input"))), md(prediction_text(e.get("prediction"))),
-                             md(value_text(changed)) + ("" if has_min else " (sampled)"), md(prediction_text(changed_pred))])
+                             md(shown) + ("" if has_min else " (sampled)"), md(prediction_text(changed_pred))])
             out += _table(["original", "prediction", "minimal failing perturbation", "prediction"], "llll", rows)
         else:
             rows = [[md(value_text(e.get("input"))), md(prediction_text(e.get("prediction"))),

@@ -15,9 +15,17 @@ def sort_results(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(results, key=lambda r: (r["model"], r["capability"], r["nodeid"], r["name"]))
 
 
-def capability_status(statuses: Iterable[str]) -> str:
-    """The worst status among a capability's tests: error, fail, pass, tracked, else n/a."""
-    present = set(statuses)
+def capability_status(tests: Iterable[tuple[str, int]]) -> str:
+    """A capability's status from its tests' ``(status, failures)``.
+
+    ``error`` or ``fail`` if a test has it; ``tracked`` if a test without a threshold
+    has failures (the capability's rate then holds failures no threshold judged, so
+    it must not read "pass"); else ``pass``, ``tracked``, or ``n/a`` without tests.
+    """
+    tests = list(tests)
+    present = {status for status, _ in tests}
+    if any(status == "tracked" and failures for status, failures in tests) and not present & {"error", "fail"}:
+        return "tracked"
     return next((s for s in ("error", "fail", "pass", "tracked") if s in present), "n/a")
 
 
@@ -39,7 +47,7 @@ def summarize(results: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
                 "failures": failures,
                 "fail_rate": failures / cases if cases else None,
                 "ci": list(wilson(failures, cases)),
-                "status": capability_status(t["status"] for t in tests),
+                "status": capability_status((t["status"], t["failures"]) for t in tests),
             }
     return out
 
@@ -186,9 +194,12 @@ def _clip(value: Any, limit: int = 80) -> str:
 
 
 def _example(e: dict[str, Any]) -> str:
+    from .._measure.result import column_changes
+
     text = f"{_clip(e['input'])} -> {_pred(e['prediction'])}"
-    if "minimal" in e:
-        text += f"  |  minimal: {_clip(e['minimal'])} -> {_pred(e['minimal_prediction'])}"
-    elif "perturbed" in e:
-        text += f"  |  {_clip(e['perturbed'])} -> {_pred(e['perturbed_prediction'])}"
+    for field, prefix in (("minimal", "minimal: "), ("perturbed", "")):
+        if field in e:
+            changed = column_changes(e["input"], e[field])
+            shown = _clip(e[field]) if changed is None else changed
+            return text + f"  |  {prefix}{shown} -> {_pred(e[field + '_prediction'])}"
     return text

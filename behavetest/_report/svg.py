@@ -25,7 +25,7 @@ VERDICT_COLOURS = {
     "regressed": "#c62828",
     "within tolerance": "#ef6c00",
     "improved": "#2e7d32",
-    "unchanged": "#546e7a",
+    "not significant": "#546e7a",
 }
 # Model colours for side-by-side charts (colour-blind friendly, Okabe-Ito order).
 MODEL_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")

@@ -158,7 +158,7 @@ def read_document(document: Mapping[str, Any]) -> Report:
         cap["tests"] += 1
         cap["cases"] += t["cases"]
         cap["failures"] += t["failures"]
-        cap["statuses"].append(t["status"])
+        cap["statuses"].append((t["status"], t["failures"]))
     for caps in summary.values():
         for name, cap in caps.items():
             caps[name] = {"tests": cap["tests"], **_rates(cap), "status": capability_status(cap["statuses"])}

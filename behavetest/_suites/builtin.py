@@ -33,7 +33,7 @@ def find_suite(name_or_path: str) -> Path:
     if name_or_path not in suites and name_or_path in python_suites():
         raise DeclarationError(
             f"the built-in suite {name_or_path!r} is built from your columns' roles: write a suite file with "
-            f"'extends: {name_or_path}' and 'params:' (see docs/suites.md) and pass its path instead"
+            f"'extends: {name_or_path}' and 'params:' (see 'Suite files' in behavetest's README) and pass its path instead"
         )
     if name_or_path not in suites:
         raise DeclarationError(

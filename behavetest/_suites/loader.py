@@ -1,6 +1,7 @@
 """Loading and validating declarative suite files (YAML), with errors that give file, line and fix.
 
-The format is documented in docs/suites.md. Loading is safe (``yaml.SafeLoader``)
+The format is documented in docs/suites.md (messages name README sections: a wheel has no docs/).
+Loading is safe (``yaml.SafeLoader``)
 and every value is checked before any test runs, so a bad file fails collection
 with one clear error, never a traceback from deep inside.
 """
@@ -61,7 +62,7 @@ def _compose(path: Path, text: str) -> Node:
         problem = getattr(exc, "problem", None) or str(exc)
         raise SuiteError(path, line, f"not valid YAML: {problem}", "check indentation, quotes and colons") from None
     if root is None:
-        raise SuiteError(path, 1, "the file is empty", "add a top-level 'tests:' list (see docs/suites.md)")
+        raise SuiteError(path, 1, "the file is empty", "add a top-level 'tests:' list (see 'Suite files' in behavetest's README)")
     return _convert(path, root, yaml)
 
 
