@@ -12,7 +12,8 @@ from .. import expect as _expect
 from .._errors import BehaveError, BehaviorFailed, DeclarationError
 from .._cases.generate import Generator
 from .._model.keys import cache_key, case_ids, set_digest
-from .._model.model import Model
+from .._model.model import RANKING, TEXT, Model
+from ..expect._answers import answers_match
 from ..perturb._perturbation import as_perturbation
 from .._model.prediction import Predictions
 from .._cases.replay import ReplayStore
@@ -73,8 +74,9 @@ class Behave:
         ...            capability="Negation", max_fail_rate=0.1)
         """
         __tracebackhide__ = True
-        if expect is None and labels is None and getattr(inputs, "labels", None) is not None:
-            labels = inputs.labels  # a template whose cases carry their expected labels
+        if expect is None and labels is None:
+            # a template whose cases carry their expected labels, or a QA template's answers
+            labels = getattr(inputs, "labels", None) or getattr(inputs, "answers", None)
         source = inputs
         inputs = self._inputs(inputs, "mft")
         if (expect is None) == (labels is None):
@@ -90,7 +92,12 @@ class Behave:
         result.unique_inputs = len(set(keys))
         with self._measuring(model, result):
             preds = model._predict_keys(inputs, keys)
-            if labels is not None:
+            if labels is not None and model.kind == TEXT:
+                ok = np.array([answers_match(got, want) for got, want in zip(preds.answer, labels)], dtype=bool)
+            elif labels is not None:
+                if model.kind == RANKING:
+                    raise DeclarationError(f"behave.mft: model {model.name!r} returns rankings, which have no labels; "
+                                           "use expect=bt.expect.in_top_k(...) or not_in_top_k(...)")
                 wanted = np.array([model.label_index(lab) for lab in labels])
                 ok = preds.label_idx == wanted
             else:
@@ -115,9 +122,13 @@ class Behave:
         max_fail_rate: float | None = None,
         slices: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> Result:
-        """Invariance: up to ``samples`` perturbations of each input must keep ``expect`` (same label by default)."""
+        """Invariance: up to ``samples`` perturbations of each input must keep ``expect`` (by default the
+        same label, or for ``output="text"`` models the same answer)."""
         __tracebackhide__ = True
-        expect = expect or _expect.same_label()
+        if expect is None and isinstance(model, Model) and model.kind == RANKING:
+            raise DeclarationError(f"behave.inv: model {model.name!r} returns rankings; say how much they may change, "
+                                   "e.g. expect=bt.expect.top_k_overlap(min_jaccard=0.8, k=10)")
+        expect = expect or (_expect.same_answer() if isinstance(model, Model) and model.kind == TEXT else _expect.same_label())
         return self._perturbed("INV", model, inputs, perturb, expect, samples, capability, name, max_fail_rate, slices)
 
     def dir(
@@ -303,7 +314,7 @@ class Behave:
             failures=0,
             max_fail_rate=max_fail_rate,
             seed=self._generator.seed,
-            expectation="labels" if labels is not None else expect.description,
+            expectation=("answers" if model.kind == TEXT else "labels") if labels is not None else expect.description,
         )
 
     def _measuring(self, model: Model, result: Result):

@@ -11,7 +11,8 @@ from . import cache as _cache
 from .keys import cache_key, digest
 from .prediction import Predictions
 
-PROBA, LABEL, SCORE = "proba", "label", "score"
+PROBA, LABEL, SCORE, TEXT, RANKING = "proba", "label", "score", "text", "ranking"
+OUTPUTS = (TEXT, RANKING)
 _UNSET = object()
 
 
@@ -38,7 +39,10 @@ class Model:
     ``target`` is a scikit-learn estimator (its ``predict_proba`` and ``classes_``
     are used when present, else ``predict``) or any callable that takes a list of
     inputs and returns an (n, k) array of probabilities, a 1-D array of labels,
-    or a 1-D array of float scores (regression).
+    or a 1-D array of float scores (regression). ``output="text"`` declares a
+    model that answers with a string per input (an extracted span, an LLM's
+    reply); ``output="ranking"`` one that returns a ranked list of item ids per
+    input (a recommender's top k), best first.
 
     Every input is predicted at most once per session: requests are deduplicated,
     sent to the model in batches of ``batch_size`` and cached, so tests that share
@@ -57,11 +61,19 @@ class Model:
         name: str | None = None,
         batch_size: int = 256,
         version: str | None = None,
+        output: str | None = None,
     ) -> None:
         if version is not None and not isinstance(version, str):
             raise DeclarationError(f"version must be a string, not {version!r}")
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise DeclarationError(f"batch_size must be a positive integer, not {batch_size!r}")
+        if output is not None and output not in OUTPUTS:
+            raise DeclarationError(
+                f"output= must be 'text' (a string per input) or 'ranking' (a ranked list of item ids per input), "
+                f"not {output!r}; leave it out for probabilities, labels or scores"
+            )
+        if output is not None and labels is not None:
+            raise DeclarationError(f"a model with output={output!r} has no labels; leave labels= out")
         self._kind: str | None = None
         self._estimator = not callable(target) or hasattr(target, "predict")
         classes = getattr(target, "classes_", None)
@@ -79,6 +91,8 @@ class Model:
                 f"Model target must be a callable or an estimator with predict/predict_proba, "
                 f"not {type(target).__name__}"
             )
+        if output is not None:
+            self._kind, classes = output, None
         if labels is None and classes is not None:
             labels = list(classes)
         if labels is not None:
@@ -146,7 +160,8 @@ class Model:
 
     @property
     def kind(self) -> str | None:
-        """``"proba"``, ``"label"`` or ``"score"``, known once the model has answered."""
+        """``"proba"``, ``"label"`` or ``"score"``, known once the model has answered; ``"text"`` or
+        ``"ranking"`` as declared with ``output=``."""
         return self._kind
 
     @property
@@ -226,6 +241,10 @@ class Model:
             return Predictions(labels, label_idx=values.argmax(axis=1), proba=values)
         if self._kind == LABEL:
             return Predictions(labels, label_idx=values.astype(np.intp))
+        if self._kind == TEXT:
+            return Predictions(labels, answer=values)
+        if self._kind == RANKING:
+            return Predictions(labels, ranking=values)
         return Predictions(labels, score=values)
 
     def _append(self, keys: list, values: np.ndarray) -> None:
@@ -344,6 +363,8 @@ class Model:
 
     def _validate(self, raw: Any, batch: list) -> np.ndarray:
         where = f"model {self.name!r}"
+        if self._kind in OUTPUTS:
+            return self._validate_outputs(raw, batch)
         try:
             out = np.asarray(raw)
         except Exception as exc:
@@ -418,3 +439,36 @@ class Model:
                 self._labels.append(value)
             idx[i] = j
         return idx
+
+    def _validate_outputs(self, raw: Any, batch: list) -> np.ndarray:
+        """Answers (strings) or rankings (sequences of hashable item ids) as a 1-D object array."""
+        where = f"model {self.name!r} (output={self._kind!r})"
+        want = "a string" if self._kind == TEXT else "a ranked list of item ids"
+        if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != len(batch):
+            size = len(raw) if hasattr(raw, "__len__") and not isinstance(raw, (str, bytes)) else type(raw).__name__
+            raise ModelError(
+                f"{where} returned {size} for {len(batch)} inputs; it must return one value ({want}) per input\n"
+                f"  first input of the batch: {_short(batch[0])}"
+            )
+        out = np.empty(len(batch), dtype=object)
+        for i, value in enumerate(raw):
+            value = _builtin(value)
+            if self._kind == TEXT:
+                if not isinstance(value, str):
+                    raise ModelError(f"{where} returned {_short(value)} as an answer; answers must be strings "
+                                     f"(\"\" for no answer)\n  offending input: {_short(batch[i])}")
+                out[i] = value
+                continue
+            if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+                raise ModelError(f"{where} returned {_short(value)} as a ranking; a ranking is a list of item ids, "
+                                 f"best first\n  offending input: {_short(batch[i])}")
+            items = tuple(_builtin(v) for v in value)
+            try:
+                distinct = len(set(items)) == len(items)
+            except TypeError:
+                raise ModelError(f"{where} returned unhashable item ids in {_short(items)}\n"
+                                 f"  offending input: {_short(batch[i])}") from None
+            if not distinct:
+                raise ModelError(f"{where} ranked an item twice in {_short(items)}\n  offending input: {_short(batch[i])}")
+            out[i] = items
+        return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -180,7 +181,19 @@ def _details(results: list[dict[str, Any]], examples: int) -> list[str]:
     return out
 
 
+def answer_or_ranking_text(p: dict[str, Any]) -> str | None:
+    """``answer "Paris"`` or ``ranking [3, 17, 5]`` for text and ranking models, else None."""
+    if isinstance(p.get("answer"), str):
+        return "answer " + json.dumps(p["answer"], ensure_ascii=False)
+    if isinstance(p.get("ranking"), list):
+        return "ranking [" + ", ".join(map(str, p["ranking"])) + "]"
+    return None
+
+
 def _pred(p: dict[str, Any]) -> str:
+    text = answer_or_ranking_text(p)
+    if text is not None:
+        return text
     if "score" in p:
         return f"score={p['score']:.3g}"
     if "probs" in p:
@@ -197,6 +210,8 @@ def _example(e: dict[str, Any]) -> str:
     from .._measure.result import column_changes
 
     text = f"{_clip(e['input'])} -> {_pred(e['prediction'])}"
+    if "perturbed" not in e and e.get("expected") is not None:
+        text += f" (expected {e['expected']})"
     for field, prefix in (("minimal", "minimal: "), ("perturbed", "")):
         if field in e:
             changed = column_changes(e["input"], e[field])

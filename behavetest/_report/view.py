@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .._measure.stats import wilson
-from .summary import capability_status
+from .summary import answer_or_ranking_text, capability_status
 
 STATUSES = ("error", "fail", "pass", "tracked", "n/a")
 
@@ -218,9 +218,12 @@ def p_text(p: Any) -> str:
 
 
 def prediction_text(p: Any) -> str:
-    """``positive (0.70)``, ``score=0.123`` or the label; tolerant of any shape."""
+    """``positive (0.70)``, ``score=0.123``, the label, an answer or a ranking; tolerant of any shape."""
     if not isinstance(p, dict):
         return "-" if p is None else str(p)
+    structured = answer_or_ranking_text(p)
+    if structured is not None:
+        return structured
     score = _number(p.get("score"))
     if score is not None:
         return f"score={score:.3g}"

@@ -6,66 +6,28 @@ the prediction for the perturbed input. Pairwise expectations (``same_label``,
 ``prob_within``, ``increase``, ``decrease``) compare the prediction for the
 original input (*before*) with the one for its perturbation (*after*).
 ``custom`` takes a function of one prediction (MFT) or of two (INV, DIR).
+
+Models that answer in text (``output="text"``) have ``answer``, ``same_answer``
+and ``judge``; ranking models (``output="ranking"``) ``in_top_k``,
+``not_in_top_k``, ``top_k_overlap``, ``rank_improves`` and ``rank_worsens``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import numpy as np
 
-from ._errors import DeclarationError
-from ._model.model import PROBA, SCORE, Model
-from ._model.prediction import Prediction, Predictions
+from .._errors import DeclarationError
+from .._model.model import PROBA, SCORE, Model
+from .._model.prediction import Prediction, Predictions
+from ._base import Expectation, _Pairwise, _bounds, _column, _need, _need_labels, _tolerance
 
 __all__ = [
     "Expectation", "label", "label_in", "not_label", "prob", "score", "same_label",
     "prob_within", "increase", "decrease", "custom",
+    "answer", "same_answer", "judge",
 ]
-
-
-class Expectation:
-    """Base class: subclasses implement ``check`` (one prediction) or ``check_pairs``."""
-
-    pairwise = False
-
-    def __init__(self, description: str) -> None:
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"expect.{self.description}"
-
-    def check(self, model: Model, preds: Predictions, inputs: list) -> np.ndarray:
-        raise NotImplementedError
-
-    def check_pairs(
-        self, model: Model, before: Predictions, after: Predictions, originals: list, perturbed: list
-    ) -> np.ndarray:
-        return self.check(model, after, perturbed)
-
-
-def _need(model: Model, kind: str, what: str) -> None:
-    if model.kind != kind:
-        has = {PROBA: "probabilities", SCORE: "scores"}.get(model.kind or "", "labels")
-        want = {PROBA: "probabilities", SCORE: "scores"}[kind]
-        raise DeclarationError(f"expect.{what} needs a model that returns {want}; model {model.name!r} returns {has}")
-
-
-def _need_labels(model: Model, what: str) -> None:
-    if model.kind == SCORE:
-        raise DeclarationError(
-            f"expect.{what} needs a model with labels; model {model.name!r} returns scores "
-            "(use expect.score(...) or expect.prob_within(tolerance) instead)"
-        )
-
-
-def _bounds(ge: float | None, le: float | None, what: str) -> None:
-    if ge is None and le is None:
-        raise DeclarationError(f"expect.{what} needs ge=, le= or both")
-    for bound in (ge, le):
-        if bound is not None and not (isinstance(bound, (int, float)) and math.isfinite(bound)):
-            raise DeclarationError(f"expect.{what} bounds must be finite numbers, not {bound!r}")
 
 
 class _Labels(Expectation):
@@ -143,16 +105,6 @@ def score(*, ge: float | None = None, le: float | None = None) -> Expectation:
     return _Score(ge, le)
 
 
-class _Pairwise(Expectation):
-    pairwise = True
-
-    def check(self, model, preds, inputs):
-        raise DeclarationError(
-            f"expect.{self.description} compares a prediction before and after a perturbation; "
-            "use it with behave.inv or behave.dir, not behave.mft"
-        )
-
-
 class _SameLabel(_Pairwise):
     def check_pairs(self, model, before, after, originals, perturbed):
         _need_labels(model, "same_label()")
@@ -162,17 +114,6 @@ class _SameLabel(_Pairwise):
 def same_label() -> Expectation:
     """The perturbed input gets the same label as the original (INV's default)."""
     return _SameLabel("same_label()")
-
-
-def _column(model: Model, preds: Predictions, label: Any, what: str) -> np.ndarray:
-    if model.kind == SCORE:
-        if label is not None:
-            raise DeclarationError(f"expect.{what}: model {model.name!r} returns scores; leave label=None")
-        return preds.score
-    _need(model, PROBA, what)
-    if label is None:
-        raise DeclarationError(f"expect.{what} needs the label whose probability it follows")
-    return preds.proba[:, model.label_index(label)]
 
 
 class _Within(_Pairwise):
@@ -188,11 +129,6 @@ class _Within(_Pairwise):
             return np.abs(a - b) <= self.tolerance
         _need(model, PROBA, "prob_within")
         return np.abs(after.proba - before.proba).max(axis=1) <= self.tolerance
-
-
-def _tolerance(tolerance: float, what: str) -> None:
-    if not isinstance(tolerance, (int, float)) or not (0 <= tolerance < math.inf):
-        raise DeclarationError(f"expect.{what}: tolerance must be a number >= 0, not {tolerance!r}")
 
 
 def prob_within(tolerance: float, label: Any = None) -> Expectation:
@@ -272,3 +208,6 @@ def custom(fn: Callable[..., bool]) -> Expectation:
     if not callable(fn):
         raise DeclarationError(f"expect.custom needs a function, not {type(fn).__name__}")
     return _Custom(fn)
+
+
+from ._answers import answer, judge, same_answer  # noqa: E402  (they build on the classes above)
