@@ -27,6 +27,7 @@ __all__ = [
     "Expectation", "label", "label_in", "not_label", "prob", "score", "same_label",
     "prob_within", "increase", "decrease", "custom",
     "answer", "same_answer", "judge",
+    "in_top_k", "not_in_top_k", "top_k_overlap", "rank_improves", "rank_worsens",
 ]
 
 
@@ -211,3 +212,4 @@ def custom(fn: Callable[..., bool]) -> Expectation:
 
 
 from ._answers import answer, judge, same_answer  # noqa: E402  (they build on the classes above)
+from ._rankings import in_top_k, not_in_top_k, rank_improves, rank_worsens, top_k_overlap  # noqa: E402

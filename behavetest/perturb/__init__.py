@@ -8,6 +8,7 @@ such function works where a perturbation is expected. Compose them with
 from ._perturbation import Perturbation, any_of, chain
 from ._basic import append, prepend, replace, swap_parts, typos
 from ._tabular import noise, scale, set_value, shift, swap
+from ._history import add_genre_items, add_interaction, change_rating, remove_interaction, reorder_interactions
 from ._names import cities, countries, names
 from ._nlpaug import nlpaug
 from ._text import (
@@ -17,7 +18,8 @@ from ._text import (
 from ._words import contractions, expansions, gender_swap, negation, numbers
 
 __all__ = [
-    "Perturbation", "add_handle", "add_hashtag", "add_url", "any_of", "append", "case_change", "chain",
+    "Perturbation", "add_genre_items", "add_interaction", "change_rating", "remove_interaction", "reorder_interactions",
+    "add_handle", "add_hashtag", "add_url", "any_of", "append", "case_change", "chain",
     "char_delete", "char_duplicate", "char_insert", "cities", "contractions", "countries", "end_punctuation",
     "expansions", "gender_swap", "keyboard_typos", "lowercase", "misspell", "names", "negation", "nlpaug",
     "noise", "numbers", "ocr", "prepend", "replace", "scale", "set_value", "shift", "strip_punctuation",
