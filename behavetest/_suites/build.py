@@ -101,6 +101,8 @@ def build_perturbation(test: SuiteTest, spec: Any, base: Path) -> Perturbation |
                 return as_perturbation(resolve(spec, base=base))
         if not isinstance(spec, dict):
             raise test.error("perturb", f"perturb must be a name or a one-key mapping, not {spec!r}", "e.g. 'perturb: {typos: 1}'")
+        if "part" in spec or "on_both" in spec:
+            return _on_part(test, dict(spec), base)
         name, value = _one_key(test, "perturb", spec)
         if name in ("chain", "any_of"):
             if not isinstance(value, list) or not value:
@@ -113,6 +115,19 @@ def build_perturbation(test: SuiteTest, spec: Any, base: Path) -> Perturbation |
         return _call(getattr(_perturb, name), value, spread_lists=False)
     except (BehaveError, TypeError, ValueError) as exc:
         raise _bad(test, "perturb", f"bad perturbation {spec!r}", exc) from None
+
+
+def _on_part(test: SuiteTest, spec: dict, base: Path) -> Perturbation:
+    """``{typos: 1, part: question}`` (``.on("question")``; YAML reads a bare ``on`` key as true) or
+    ``{names: null, on_both: true}``: a perturbation of parts of the input."""
+    part, both = spec.pop("part", None), spec.pop("on_both", False)
+    if both not in (True, False) or (both and part is not None):
+        raise test.error("perturb", "give either 'part: <part>' or 'on_both: true', not both",
+                         "e.g. 'perturb: {typos: 1, part: question}' or 'perturb: {names: null, on_both: true}'")
+    if not spec:
+        raise test.error("perturb", "'part' needs the perturbation to apply", "e.g. 'perturb: {typos: 1, part: question}'")
+    inner = build_perturbation(test, spec, base)
+    return inner.on_both() if both else inner.on(part)
 
 
 class BuiltTest:

@@ -21,7 +21,7 @@ TEST_KEYS = {
     "samples", "max_fail_rate", "slices", "marks",
 }
 SUITE_KEYS = {"version", "suite", "model", "slices", "tests", "description", "extends", "params"}
-TEMPLATE_KEYS = {"text", "label", "n", "seed"}
+TEMPLATE_KEYS = {"text", "label", "answer", "n", "seed"}
 
 
 class SuiteError(BehaveError):
@@ -340,9 +340,13 @@ def _templates(test: SuiteTest, node: Node) -> list[dict[str, Any]]:
     out = []
     for item in items:
         spec = item.plain()
-        if not isinstance(spec, dict) or not isinstance(spec.get("text"), str):
-            raise SuiteError(test.path, item.line, f"test {test.name!r}: a template needs 'text:'",
+        if not isinstance(spec, dict) or not _template_text(spec.get("text")):
+            raise SuiteError(test.path, item.line, f"test {test.name!r}: a template needs 'text:' (a string, a list "
+                             "of strings for a pair, or a mapping of strings such as {context: ..., question: ...})",
                              "e.g. template: {text: '{first_name} is {a:adj} actor.', adj: [good, great]}")
+        if "answer" in spec and not isinstance(spec["answer"], str):
+            raise SuiteError(test.path, item.line, f"test {test.name!r}: a template's answer must be a string, "
+                             f"not {spec['answer']!r}", "e.g. answer: '{first_name}'")
         for key, value in spec.items():
             if key in TEMPLATE_KEYS:
                 continue
@@ -355,5 +359,12 @@ def _templates(test: SuiteTest, node: Node) -> list[dict[str, Any]]:
     return out
 
 
+def _template_text(text: Any) -> bool:
+    if isinstance(text, str):
+        return True
+    parts = list(text.values()) if isinstance(text, dict) else text if isinstance(text, list) else None
+    return bool(parts) and all(isinstance(p, str) for p in parts)
+
+
 def _template_labels(test: SuiteTest) -> bool:
-    return bool(test.template) and all("label" in spec for spec in test.template)
+    return bool(test.template) and all("label" in spec or "answer" in spec for spec in test.template)

@@ -121,19 +121,29 @@ def add_interaction(items: Sequence[Any] | Callable[[Any], Sequence[Any]], *, ra
     return _adder(catalog, rating, n, field, f"add_interaction({shown}, rating={rating!r}, n={n})", key)
 
 
-def add_genre_items(genre: Any, genres: Mapping[Any, Any], *, n: int = 1, rating: Any = None,
-                    field: str = "history") -> Perturbation:
+def add_genre_items(genre: Any, genres: Mapping[Any, Any] | Callable[[], Mapping[Any, Any]], *, n: int = 1,
+                    rating: Any = None, field: str = "history") -> Perturbation:
     """``n`` interactions with items of ``genre`` the user has not seen; ``genres`` maps each item to its genre or
-    a list of genres. Pairs with ``expect.rank_improves`` over the genre's items."""
-    if not isinstance(genres, Mapping) or not genres:
-        raise DeclarationError(f"bt.perturb.add_genre_items needs genres=, a mapping item -> genre(s), not {genres!r}")
-    matching = [item for item, g in genres.items()
-                if (genre in g if isinstance(g, (list, tuple, set, frozenset)) else g == genre)]
-    if not matching:
-        raise DeclarationError(f"bt.perturb.add_genre_items: no item has the genre {genre!r}")
-    name = f"add_genre_items({genre!r}, n={_count(n, 'add_genre_items')}, rating={rating!r})"
-    key = ("add_genre_items", repr(genre), tuple(map(repr, matching)), repr(rating), n, field)
-    return _adder(lambda value, seen: matching, rating, n, field, name, key)
+    a list of genres (or is a function returning that mapping, read when first needed). Pairs with
+    ``expect.rank_improves`` over the genre's items."""
+    n = _count(n, "add_genre_items")
+    found: list = []
+
+    def matching(value: Any, seen: set) -> list:
+        if not found:
+            table = genres() if callable(genres) else genres
+            if not isinstance(table, Mapping) or not table:
+                raise DeclarationError(f"bt.perturb.add_genre_items needs genres=, a mapping item -> genre(s), not {table!r}")
+            found.extend(item for item, g in table.items()
+                         if (genre in g if isinstance(g, (list, tuple, set, frozenset)) else g == genre))
+            if not found:
+                raise DeclarationError(f"bt.perturb.add_genre_items: no item has the genre {genre!r}")
+        return found
+
+    if not callable(genres):
+        matching(None, set())
+    key = None if callable(genres) else ("add_genre_items", repr(genre), tuple(map(repr, found)), repr(rating), n, field)
+    return _adder(matching, rating, n, field, f"add_genre_items({genre!r}, n={n}, rating={rating!r})", key)
 
 
 def remove_interaction(n: int = 1, *, field: str = "history") -> Perturbation:
