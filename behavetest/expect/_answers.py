@@ -112,7 +112,8 @@ def answer(
         except (re.error, TypeError) as exc:
             raise DeclarationError(f"expect.answer: regex={regex!r} is not a regular expression: {exc}") from None
     options = _options(ignore_case, ignore_punctuation, ignore_articles)
-    shown = ", ".join(f"{k}={getattr(v, '__name__', None) or v!r}" if callable(v) else f"{k}={v!r}" for k, v in tests.items())
+    shown = ", ".join(f"{k}={getattr(v, '__name__', None) or repr(v)}" if callable(v) else f"{k}={v!r}"
+                      for k, v in tests.items())
     return _Answer(f"answer({shown}{_suffix(options)})", tests, options)
 
 
