@@ -187,6 +187,13 @@ class Behave:
             after = every.take(np.arange(start + len(inputs), start + len(inputs) + len(perturbed)))
             originals = [inputs[i] for i in case_of]
             ok = self._as_bool(expect.check_pairs(model, before, after, originals, perturbed), len(perturbed), expect)
+            keep = expect.filter_pairs(model, before, after, originals, perturbed)
+            if keep is not None:  # pairs the expectation does not apply to count nowhere
+                rows = np.flatnonzero(self._as_bool(keep, len(perturbed), expect))
+                case_of, ok, before, after = case_of[rows], ok[rows], before.take(rows), after.take(rows)
+                perturbed = [perturbed[i] for i in rows]
+                applicable = np.zeros(len(inputs), dtype=bool)
+                applicable[case_of] = True
             failed_cases = np.zeros(len(inputs), dtype=bool)
             failed_cases[case_of[~ok]] = True
             originals = every.take(np.arange(start, start + len(inputs)))

@@ -28,6 +28,7 @@ __all__ = [
     "prob_within", "increase", "decrease", "custom",
     "answer", "same_answer", "judge",
     "in_top_k", "not_in_top_k", "top_k_overlap", "rank_improves", "rank_worsens",
+    "invariant", "monotonic", "diff_up", "diff_down",
 ]
 
 
@@ -213,3 +214,4 @@ def custom(fn: Callable[..., bool]) -> Expectation:
 
 from ._answers import answer, judge, same_answer  # noqa: E402  (they build on the classes above)
 from ._rankings import in_top_k, not_in_top_k, rank_improves, rank_worsens, top_k_overlap  # noqa: E402
+from ._parity import diff_down, diff_up, invariant, monotonic  # noqa: E402

@@ -31,6 +31,13 @@ class Expectation:
     ) -> np.ndarray:
         return self.check(model, after, perturbed)
 
+    def filter_pairs(
+        self, model: Model, before: Predictions, after: Predictions, originals: list, perturbed: list
+    ) -> np.ndarray | None:
+        """Which pairs the expectation applies to (None: all); the others are not applicable, as
+        CheckList's filtered cases are. ``check_pairs`` passes the pairs it filters out."""
+        return None
+
 
 _RETURNS = {PROBA: "probabilities", SCORE: "scores", TEXT: "text answers (output='text')",
             RANKING: "rankings (output='ranking')"}
