@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from behavetest._suites.loader import SuiteError, SuiteTest
+from behavetest.capabilities._params import ParamsBuilder
 from behavetest.capabilities.tabular import _column_predicate, _finite
 
 CAPABILITIES = ("Relevance", "Safety", "Stability", "Personalization")
@@ -100,21 +101,10 @@ def _items_problem(value: Any) -> str | None:
     return None if bad is None else f"maps an item to {bad!r}, not a dict of attributes"
 
 
-class _Builder:
-    def __init__(self, params: Any, path: str, line: int, lines: dict[tuple, int]) -> None:
-        self.path, self.extends_line, self.lines = path, line, lines
-        if not isinstance(params, dict) or not params:
-            raise self.error((), "the recommendation suite needs 'params:' naming the users and the items",
-                             "add e.g. 'params: {users: mymodule:users, items: mymodule:catalog}'")
-        self.params = params
-
-    def line(self, at: tuple) -> int:
-        while at not in self.lines and at:
-            at = at[:-1]
-        return self.lines.get(at, self.extends_line)
-
-    def error(self, at: tuple, message: str, fix: str = "") -> SuiteError:
-        return SuiteError(self.path, self.line(at), f"recommendation params: {message}", fix)
+class _Builder(ParamsBuilder):
+    suite = "recommendation"
+    needs = "naming the users and the items"
+    example = "{users: mymodule:users, items: mymodule:catalog}"
 
     def _reference(self, key: str, check: Callable[[Any], str | None]) -> _Lazy:
         value = self.params.get(key)

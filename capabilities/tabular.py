@@ -75,6 +75,7 @@ from typing import Any, Callable, Mapping
 from behavetest._errors import BehaveError
 from behavetest._model.keys import _canonical
 from behavetest._suites.loader import SuiteError, SuiteTest
+from behavetest.capabilities._params import ParamsBuilder
 
 CAPABILITIES = ("Monotonicity", "Invariance", "Fairness", "Stability", "Rules")
 ROLES = ("monotone_increasing", "monotone_decreasing", "irrelevant", "protected", "noise")
@@ -91,25 +92,15 @@ def build(params: Any, *, path: str, line: int, lines: dict[tuple, int] | None =
     return _Builder(params, path, line, lines or {}).tests()
 
 
-class _Builder:
+class _Builder(ParamsBuilder):
+    suite = "tabular"
+    needs = "mapping columns to roles"
+    example = "{rows: mymodule:rows, label: good, protected: {sex: [male, female]}}"
+
     def __init__(self, params: Any, path: str, line: int, lines: dict[tuple, int]) -> None:
-        self.path, self.extends_line, self.lines = path, line, lines
-        if not isinstance(params, dict) or not params:
-            raise self.error((), "the tabular suite needs 'params:' mapping columns to roles",
-                             "add e.g. 'params: {rows: mymodule:rows, label: good, protected: {sex: [male, female]}}'")
-        self.params = params
+        super().__init__(params, path, line, lines)
         # Columns the rows must have, each with the line that declares it.
         self.columns: dict[str, int] = {}
-
-    # -- errors ------------------------------------------------------------------
-
-    def line(self, at: tuple) -> int:
-        while at not in self.lines and at:
-            at = at[:-1]
-        return self.lines.get(at, self.extends_line)
-
-    def error(self, at: tuple, message: str, fix: str = "") -> SuiteError:
-        return SuiteError(self.path, self.line(at), f"tabular params: {message}", fix)
 
     # -- building ----------------------------------------------------------------
 
