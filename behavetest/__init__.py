@@ -35,6 +35,7 @@ _EXPORTS = {
     "discover": "._measure.discover",
     "from_checklist": ".checklist",
     "lexicon": "._cases.lexicons",
+    "load_checklist_suite": ".checklist_release",
     "perturbation": ".perturb._perturbation",
     "run": "._notebook",
     "slice": "._measure.slices",
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from ._measure.check import check
     from ._measure.discover import discover
     from .checklist import from_checklist
+    from .checklist_release import load_checklist_suite
     from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
     from ._cases.lexicons import lexicon
     from ._model.model import Model
