@@ -151,6 +151,8 @@ class Model:
         return cls(client, labels=labels, name=client.name, batch_size=outer, version=version)
 
     def __repr__(self) -> str:
+        if self._kind in OUTPUTS:
+            return f"Model(name={self.name!r}, output={self._kind!r}, batch_size={self.batch_size})"
         return f"Model(name={self.name!r}, labels={self._labels!r}, batch_size={self.batch_size})"
 
     @property
