@@ -281,3 +281,21 @@ def test_without_pytest_cache_provider_the_cache_is_off(pytester, monkeypatch):
     monkeypatch.setenv("CALLS_FILE", str(pytester.path / "calls.txt"))
     result = pytester.runpytest_subprocess("--behave", "-p", "no:cacheprovider", *QUIET)
     assert "off (pytest's cacheprovider is disabled; pass --behave-cache-dir DIR)" in _summary_line(result)
+
+
+@pytest.mark.parametrize("output", ["text", "ranking"])
+def test_answers_and_rankings_are_cached_too(store, output):
+    calls: list[int] = []
+
+    def fn(xs):
+        calls.append(len(xs))
+        return [x.upper() for x in xs] if output == "text" else [[len(x), "item-a", 3] for x in xs]
+
+    first = bt.Model(fn, output=output, name="m", version="1").predict(TEXTS)
+    again = bt.Model(fn, output=output, name="m", version="1")
+    second = again.predict(TEXTS)
+    assert sum(calls) == len(TEXTS) and again.calls == 0 and cache.STATS.hits == len(TEXTS)
+    column = "answer" if output == "text" else "ranking"
+    assert list(getattr(first, column)) == list(getattr(second, column))
+    assert second.at(0).to_dict() == first.at(0).to_dict()
+

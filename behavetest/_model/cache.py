@@ -196,6 +196,10 @@ def encode(kind: str, row: Any, label: Any = None) -> bytes | None:
         if type(label) not in (str, int, bool) and not (type(label) is float and label == label):
             return None
         return json.dumps(label).encode()
+    if kind == "text":
+        return json.dumps(row).encode() if type(row) is str else None
+    if kind == "ranking":  # item ids that JSON keeps exactly
+        return json.dumps(list(row)).encode() if all(type(i) in (str, int) for i in row) else None
     return np.asarray(row, dtype="<f8").tobytes()
 
 
@@ -204,6 +208,14 @@ def decode(kind: str, payloads: list[bytes], width: int | None) -> np.ndarray | 
     try:
         if kind == "label":
             return [json.loads(p) for p in payloads]
+        if kind in ("text", "ranking"):
+            values = [json.loads(p) for p in payloads]
+            if not all(isinstance(v, str) if kind == "text" else isinstance(v, list) for v in values):
+                return None
+            out = np.empty(len(values), dtype=object)
+            for i, v in enumerate(values):
+                out[i] = v if kind == "text" else tuple(v)
+            return out
         size = 8 * (width or 1)
         if any(len(p) != size for p in payloads):
             return None
