@@ -152,7 +152,7 @@ def test_answers_reach_the_terminal_and_every_report(pytester, workers):
     out = result.stdout.str()
     assert "-> answer 'Ana' (expected Ben)" in out  # the failure message
     assert "Who did Ana meet?'} -> answer \"Ana\" (expected Ben)" in out  # the behavioral summary
-    assert "-> answer \"Ana\"  |  minimal: {'context': 'So Ana met Ben.', 'question': 'Who met Ben?'} -> answer \"So\"" in out
+    assert "-> answer \"Ana\"  |  minimal: context: 'Ana met Ben.' \u2192 'So Ana met Ben.' -> answer \"So\"" in out
     doc = json.loads((pytester.path / "run.json").read_text())
     coref = next(r for r in doc["tests"] if r["name"] == "test_coref")
     assert coref["cases"] == 6 and coref["failures"] == 6 and coref["expectation"] == "answers"
