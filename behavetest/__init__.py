@@ -32,6 +32,7 @@ _EXPORTS = {
     "Result": "._measure.result",
     "Template": "._cases.template",
     "check": "._measure.check",
+    "compare_slices": "._measure.slice_compare",
     "discover": "._measure.discover",
     "from_checklist": ".checklist",
     "lexicon": "._cases.lexicons",
@@ -48,6 +49,7 @@ __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 if TYPE_CHECKING:
     from . import expect, perturb
     from ._measure.check import check
+    from ._measure.slice_compare import compare_slices
     from ._measure.discover import discover
     from .checklist import from_checklist
     from .checklist_release import load_checklist_suite

@@ -6,6 +6,7 @@
     behavetest html RUN.json -o report.html
     behavetest slices list RUN.json
     behavetest slices save RUN.json --to SUITE.behave.yaml [--pick N ...] [--name NAME]
+    behavetest slices compare BEFORE.json AFTER.json [--q Q]
 
 ``RUN.json`` is a ``--behave-json`` file. For ``diff``, BASE and NEW may each be a
 run file, a baseline file (``<dir>/<model>.json``) or a baseline directory; it
@@ -75,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     save.add_argument("--pick", type=int, nargs="+", metavar="N",
                       help="the numbers of the slices to save (as `slices list` numbers them; default all)")
     save.add_argument("--name", help="the name of the declared slice (only with one picked slice)")
+    compare = slices_sub.add_parser("compare", help="the slices whose failure rate rose significantly between two runs")
+    compare.add_argument("before", metavar="BEFORE.json", help="a run file of the earlier version")
+    compare.add_argument("after", metavar="AFTER.json", help="a --behave-discover run file of the new version")
+    compare.add_argument("--q", type=float, default=0.05, help="false-discovery rate (default 0.05)")
+    compare.add_argument("--json", metavar="OUT", help="also write the comparison as JSON to OUT")
     return parser
 
 
@@ -183,6 +189,8 @@ def _findings(path: str) -> list[dict[str, Any]]:
 def cmd_slices(args: argparse.Namespace) -> int:
     from ._measure.discover import slice_line
 
+    if args.slices_command == "compare":
+        return _compare_slices(args)
     found = _findings(args.run)
     if args.slices_command == "list":
         if not found:
@@ -216,6 +224,20 @@ def cmd_slices(args: argparse.Namespace) -> int:
     for name in chosen:
         print(f"slice {name!r} added to {path}")
     return 0
+
+
+def _compare_slices(args: argparse.Namespace) -> int:
+    from ._errors import BehaveError
+    from ._measure.slice_compare import compare_slices
+
+    try:
+        comparison = compare_slices(load_run(args.before), load_run(args.after), q=args.q)
+    except BehaveError as exc:
+        raise CliError(str(exc)) from None
+    print(comparison)
+    if args.json:
+        write_text_atomic(Path(args.json), dumps(comparison.to_dict()))
+    return 1 if comparison.findings else 0
 
 
 COMMANDS = {"show": cmd_show, "diff": cmd_diff, "merge": cmd_merge, "html": cmd_html, "slices": cmd_slices}

@@ -133,6 +133,7 @@ class BehaveSession:
         self.discover = bool(config.getoption("behave_discover") or config.getini("behave_discover"))
         self.discover_q = _float_option(config, "behave_discover_q", 0.0, 1.0, closed=False)
         self._discovery: dict[str, Any] | None = None
+        self.slice_comparison: dict[str, Any] | None = None
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
         self.results: list[dict[str, Any]] = []
         self.written: list[Path] = []
@@ -254,6 +255,13 @@ class BehaveSession:
         self.comparison["gate"] = not self.update_baseline
         if self.comparison["regressions"] and not self.update_baseline:
             session.testsfailed += 1
+        if self.discover:
+            from ._measure.slice_compare import compare_slices
+
+            earlier = [{**entry, "model": model} for model, entries in base.items() for entry in (entries or {}).values()]
+            compared = compare_slices(earlier, self.results, q=self.discover_q)
+            if compared.compared or compared.skipped:  # nothing to say on a first run without a baseline
+                self.slice_comparison = compared.to_dict()
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         if self.enabled:
@@ -325,6 +333,11 @@ class BehaveSession:
 
             terminalreporter.write_line("")
             terminalreporter.write_line(render_discovery(self.discovery()))
+        if self.slice_comparison is not None:
+            from ._measure.slice_compare import render_slice_comparison
+
+            terminalreporter.write_line("")
+            terminalreporter.write_line(render_slice_comparison(self.slice_comparison))
         for line in self.cache_lines():
             terminalreporter.write_line(line)
         if self.comparison is not None:
@@ -415,6 +428,7 @@ class BehaveSession:
             "tests": results,
             **({"baseline": self.comparison} if self.comparison is not None else {}),
             **({"discovery": self.discovery()} if self.discover else {}),
+            **({"slice_comparison": self.slice_comparison} if self.slice_comparison is not None else {}),
         }
 
 

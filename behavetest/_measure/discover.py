@@ -19,8 +19,8 @@ have too few failures to make it significant, or whose failure rate is not
 
 Findings: the significant slices of a test are ranked by the lower end of their
 failure rate's 95% Wilson interval; a slice sharing failing cases with a
-higher-ranked one is listed under it (nested, containing or overlapping) instead of
-as a finding of its own, and findings that differ only in the value of one
+higher-ranked one (or with a slice already listed under it) is listed under it
+(nested, containing or overlapping) instead of as a finding of its own, and findings that differ only in the value of one
 categorical field are merged (``adj in {arrogant, helpful}``).
 """
 
@@ -127,26 +127,37 @@ def _popcount(a: np.ndarray) -> np.ndarray:
 _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
+def enumerate_slices(x: np.ndarray, conditions: Sequence[Condition], min_support: int,
+                     subsets: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Every candidate: single atoms and pairs of atoms (smaller than both parts, on different fields).
+
+    Returns the atoms of each candidate as a (k, 2) array (-1 for a single atom), its
+    number of cases, and its number of cases in each of ``subsets`` (boolean rows).
+    """
+    n1 = x.sum(axis=0).astype(np.int64)
+    members = [np.column_stack([np.arange(len(n1)), np.full(len(n1), -1)])]
+    sizes = [n1]
+    counts = [[x[rows].sum(axis=0).astype(np.int64)] for rows in subsets]
+    if x.shape[1] > 1:
+        i, j = np.triu_indices(x.shape[1], k=1)
+        n2 = _cooccurrence(x)[i, j]
+        keep = (n2 >= min_support) & (n2 < n1[i]) & (n2 < n1[j]) & _different_fields(conditions, i, j)
+        i, j = i[keep], j[keep]
+        members.append(np.column_stack([i, j]))
+        sizes.append(n2[keep])
+        for c, rows in zip(counts, subsets):
+            c.append(_cooccurrence(x[rows])[i, j])
+    return np.concatenate(members), np.concatenate(sizes), [np.concatenate(c) for c in counts]
+
+
+def atoms_of(member: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(a) for a in member if a >= 0)
+
+
 def _candidates(test: _Test, q: float, min_support: int, min_effect: float, logfact) -> None:
     """Count the testable candidates of ``test`` and compute p-values of those that could be reported."""
     N, F = len(test.failed), int(test.failed.sum())
-    x = test.masks
-    n1 = x.sum(axis=0).astype(np.int64)
-    f1 = x[test.failed].sum(axis=0).astype(np.int64)
-    sizes = [n1]
-    fails = [f1]
-    members: list[np.ndarray] = [np.arange(len(n1))[:, None]]
-    if x.shape[1] > 1:
-        nn = _cooccurrence(x)
-        ff = _cooccurrence(x[test.failed])
-        i, j = np.triu_indices(x.shape[1], k=1)
-        n2, f2 = nn[i, j], ff[i, j]
-        keep = (n2 >= min_support) & (n2 < n1[i]) & (n2 < n1[j]) & _different_fields(test.conditions, i, j)
-        sizes.append(n2[keep])
-        fails.append(f2[keep])
-        members.append(np.column_stack([i[keep], j[keep]]))
-    n = np.concatenate(sizes)
-    f = np.concatenate(fails)
+    members, n, (f,) = enumerate_slices(test.masks, test.conditions, min_support, [test.failed])
     testable = min_attainable_p(n, F, N, logfact) <= q
     test.counted = int(testable.sum())
     # The failure floor: fewer failures than this cannot give p <= q, whatever the size (Tarone).
@@ -157,13 +168,7 @@ def _candidates(test: _Test, q: float, min_support: int, min_effect: float, logf
     p = hypergeom_sf_many(f[ranked], n[ranked], F, N, logfact)
     # Only p <= q can be rejected, and those rank before every other p: the rest need only be counted.
     ranked, p = ranked[p <= q], p[p <= q]
-    offsets = np.cumsum([0] + [len(s) for s in sizes])
-    out = []
-    for idx, pv in zip(ranked.tolist(), p.tolist()):
-        part = int(np.searchsorted(offsets, idx, side="right") - 1)
-        atoms = tuple(int(a) for a in members[part][idx - offsets[part]])
-        out.append((atoms, int(n[idx]), int(f[idx]), float(pv)))
-    test.ranked = out
+    test.ranked = [(atoms_of(members[i]), int(n[i]), int(f[i]), float(pv)) for i, pv in zip(ranked.tolist(), p.tolist())]
 
 
 def _different_fields(conditions: Sequence[Condition], i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -243,6 +248,8 @@ def _results(source: Any) -> list[dict[str, Any]]:
             source = json.loads(Path(source).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise BehaveError(f"discover: cannot read the run file {source}: {exc}") from None
+    if isinstance(source, Mapping) and "tests" not in source and "name" in source:
+        return [source]  # one result as a dict
     if isinstance(source, Mapping):
         tests = source.get("tests")
         if not isinstance(tests, list):
@@ -274,39 +281,61 @@ def _slice_stats(mask: np.ndarray, failed: np.ndarray) -> dict[str, Any]:
 
 def _findings(test: _Test, chosen: list) -> list[dict[str, Any]]:
     failed = test.failed
-    items = []
-    for atoms, n, f, p, adj in chosen:
-        conds = tuple(test.conditions[a] for a in atoms)
-        mask = np.logical_and.reduce([test.masks[:, a] for a in atoms])
-        items.append({"conditions": conds, "mask": mask, "p": p, "p_adjusted": adj,
-                      "score": wilson(f, n)[0], "n": n, "text": conjunction_text(conds)})
-    items.sort(key=lambda d: (-d["score"], len(d["conditions"]), -d["n"], d["text"]))
-    heads: list[dict[str, Any]] = []
-    for item in items:
-        fails = item["mask"] & failed
-        for head in heads:
-            if (fails & head["mask"]).any():
-                head["related_count"] += 1
-                if len(head["related"]) < RELATED:
-                    head["related"].append((_relation(item["mask"], head["mask"]), item))
-                break
-        else:
-            item["related"], item["related_count"] = [], 0
-            heads.append(item)
-    heads = _merge_values(heads, failed, len(failed))
+    items = [candidate_item(test.conditions, test.masks, atoms, wilson(f, n)[0], p=p, p_adjusted=adj)
+             for atoms, n, f, p, adj in chosen]
+    heads = group(items, failed, lambda mask: hypergeom_sf(int((mask & failed).sum()), int(mask.sum()),
+                                                           int(failed.sum()), len(failed)))
     out = []
     for rank, head in enumerate(heads, 1):
         entry = {**test.key, "rank": rank, "slice": head["text"],
                  "predicate": [c.to_dict() for c in head["conditions"]],
                  **_slice_stats(head["mask"], failed), "p": head["p"], "p_adjusted": head["p_adjusted"],
                  "examples": _examples(test, head["mask"]),
-                 "related": [{"relation": rel, "slice": it["text"], "predicate": [c.to_dict() for c in it["conditions"]],
-                              "cases": int(it["mask"].sum()), "failures": int((it["mask"] & failed).sum()),
-                              "p_adjusted": it["p_adjusted"]} for rel, it in head["related"]],
+                 "related": related_entries(head, lambda m: {"failures": int((m & failed).sum())}),
                  "related_count": head["related_count"]}
         entry["fail_rate"] = entry["failures"] / entry["cases"]
         out.append(entry)
     return out
+
+
+def candidate_item(conditions: Sequence[Condition], masks: np.ndarray, atoms: tuple[int, ...], score: float,
+                   **extra: Any) -> dict[str, Any]:
+    conds = tuple(conditions[a] for a in atoms)
+    mask = np.logical_and.reduce([masks[:, a] for a in atoms])
+    return {"conditions": conds, "mask": mask, "score": score, "n": int(mask.sum()), "text": conjunction_text(conds),
+            **extra}
+
+
+def group(items: list[dict[str, Any]], key_rows: np.ndarray, p_of: Any) -> list[dict[str, Any]]:
+    """Significant slices as findings: ranked by score; one sharing ``key_rows`` cases with a better one goes under it.
+
+    "Sharing" is with the finding's own cases or with those of a slice already under it,
+    so the parts of one weak region end up in one finding even when they are disjoint.
+
+    Findings differing only in one categorical value are then merged (``p_of(mask)``
+    gives the merged slice's raw p-value).
+    """
+    items = sorted(items, key=lambda d: (-d["score"], len(d["conditions"]), -d["n"], d["text"]))
+    heads: list[dict[str, Any]] = []
+    for item in items:
+        keys = item["mask"] & key_rows
+        for head in heads:
+            if (keys & head["covered"]).any():
+                head["related_count"] += 1
+                head["covered"] |= keys
+                if len(head["related"]) < RELATED:
+                    head["related"].append((_relation(item["mask"], head["mask"]), item))
+                break
+        else:
+            item["related"], item["related_count"], item["covered"] = [], 0, keys.copy()
+            heads.append(item)
+    return _merge_values(heads, p_of)
+
+
+def related_entries(head: Mapping[str, Any], counts: Any) -> list[dict[str, Any]]:
+    return [{"relation": rel, "slice": it["text"], "predicate": [c.to_dict() for c in it["conditions"]],
+             "cases": int(it["mask"].sum()), **counts(it["mask"]), "p_adjusted": it["p_adjusted"]}
+            for rel, it in head["related"]]
 
 
 def _relation(mask: np.ndarray, head: np.ndarray) -> str:
@@ -317,7 +346,7 @@ def _relation(mask: np.ndarray, head: np.ndarray) -> str:
     return "overlaps"
 
 
-def _merge_values(heads: list[dict[str, Any]], failed: np.ndarray, n: int) -> list[dict[str, Any]]:
+def _merge_values(heads: list[dict[str, Any]], p_of: Any) -> list[dict[str, Any]]:
     """Findings that differ only in the value of one categorical field become one ``field in {...}`` finding."""
     groups: dict[tuple, list[int]] = {}
     for idx, head in enumerate(heads):
@@ -336,13 +365,11 @@ def _merge_values(heads: list[dict[str, Any]], failed: np.ndarray, n: int) -> li
         values = tuple(next(c.value for c in p["conditions"] if c.field == field and c.op == "==") for p in parts)
         conds = (*others, Condition(field, "in", values))
         mask = np.logical_or.reduce([p["mask"] for p in parts])
-        f = int((mask & failed).sum())
-        size = int(mask.sum())
         related = [("part", p) for p in parts] + [r for p in parts for r in p["related"]]
         count = len(parts) + sum(p["related_count"] for p in parts)
         head = {"conditions": conds, "mask": mask, "text": conjunction_text(conds), "related": related[:RELATED],
                 "related_count": count,
-                "p": hypergeom_sf(f, size, int(failed.sum()), n),
+                "p": p_of(mask),
                 "p_adjusted": max(p["p_adjusted"] for p in parts), "position": min(idxs)}
         for i in idxs:
             merged_into[i] = len(out)

@@ -19,7 +19,7 @@ from .view import (STATUSES, Report, _count, _interval, _number, _scalar, _text,
                            ci_text, comparison_rows, p_text, pp, prediction_text, read_document, regression_rows,
                            value_text)
 from .html_assets import CSP, CSS, SCRIPT
-from .weak_slices import html_section
+from .weak_slices import html_section, regressions_html
 from .svg import MODEL_COLOURS, STATUS_COLOURS, Bar, Change, change_chart, esc, legend, pct, rate_chart
 
 STATUS_TEXT = {"pass": "\u2713 pass", "fail": "\u2717 FAIL", "error": "! ERROR", "tracked": "\u25e6 tracked",
@@ -520,7 +520,7 @@ def render_html(document: Mapping[str, Any]) -> str:
     title = "behavetest report"
     if r.models:
         title += ": " + ", ".join(r.models)
-    weak = html_section(document, ids)
+    weak = html_section(document, ids) + regressions_html(document)
     body = (_header(r) + _nav(r, weak=bool(weak)) + _overview(r, ids) + _comparison(r, ids) + _slices(r) + weak
             + _baseline(r, ids) + _tests(r))
     return (

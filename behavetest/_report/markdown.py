@@ -25,7 +25,7 @@ from .._measure.result import column_changes
 from .view import (Report, baseline_p, baseline_rate, ci_text, comparison_rows, p_text, pp, prediction_text,
                     read_document, regression_rows, value_text)
 from .svg import clip, pct
-from .weak_slices import markdown_lines
+from .weak_slices import markdown_lines, regressions_markdown
 
 MAX_BYTES = 60_000
 EXAMPLES_PER_TEST = 3
@@ -254,6 +254,7 @@ def render_markdown(document: Mapping[str, Any], *, max_bytes: int = MAX_BYTES) 
         for model in r.models:
             out.add(_slices(r, model), f"the slice table of model {model}")
     out.add(markdown_lines(document, md), "the weak slices")
+    out.add(regressions_markdown(document, md), "the slices that regressed")
     failing = [t for t in r.tests if t["status"] in ("fail", "error")]
     if failing:
         out.add(["### Failing tests", ""], "the failing tests")

@@ -113,3 +113,58 @@ def markdown_lines(document: Mapping[str, Any], md: Callable[..., str]) -> list[
             out += ["", f"_{len(found) - MAX_FINDINGS_MD} more in the HTML/JSON report._"]
         out.append("")
     return out
+
+
+def _regressions(document: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, list[Mapping[str, Any]]]:
+    comparison = document.get("slice_comparison")
+    if not isinstance(comparison, Mapping) or not isinstance(comparison.get("findings"), list):
+        return None, []
+    need = {"slice", "cases", "before_failures", "after_failures", "regressed", "improved", "p_adjusted", "name",
+            "capability"}
+    return comparison, [f for f in comparison["findings"] if isinstance(f, Mapping) and need <= set(f)]
+
+
+def _regression_cells(f: Mapping[str, Any]) -> list[str]:
+    n = f["cases"]
+    return [f"{f['before_failures']}/{n} \u2192 {f['after_failures']}/{n}",
+            f"{pct(f['before_failures'] / n if n else None)} \u2192 {pct(f['after_failures'] / n if n else None)}",
+            str(f["regressed"]), str(f["improved"]), p_text(f["p_adjusted"])]
+
+
+def regressions_html(document: Mapping[str, Any]) -> str:
+    comparison, found = _regressions(document)
+    if comparison is None:
+        return ""
+    head = "".join(f"<th>{h}</th>" for h in ("capability", "test", "slice", "failed before \u2192 now", "rate",
+                                                "regressed", "improved", "adjusted p"))
+    rows = []
+    for f in found:
+        examples = "".join(f"<li>regressed: <code>{esc(e)}</code></li>" for e in f.get("regressed_examples") or [])
+        examples += "".join(f"<li>improved: <code>{esc(e)}</code></li>" for e in f.get("improved_examples") or [])
+        cells = [esc(f["capability"]), esc(f["name"]), f"<code>{esc(f['slice'])}</code>"
+                 + (f"<ul>{examples}</ul>" if examples else ""), *(esc(c) for c in _regression_cells(f))]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    body = (f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            if rows else "<p>No slice's failure rate rose significantly.</p>")
+    return ('<section id="slice-regressions"><h2>Slices that regressed against the baseline</h2>'
+            f'<p class="explain">{esc(_regression_settings(comparison, len(found)))}</p>{body}</section>')
+
+
+def _regression_settings(comparison: Mapping[str, Any], count: int) -> str:
+    return (f"{count} slice{'' if count == 1 else 's'} whose failure rate rose significantly, among "
+            f"{comparison.get('candidates', '?')} candidate slices of {comparison.get('compared', '?')} compared tests "
+            f"(one-sided exact sign test on the cases that changed, Benjamini-Hochberg q={comparison.get('q', '?')}).")
+
+
+def regressions_markdown(document: Mapping[str, Any], md: Callable[..., str]) -> list[str]:
+    comparison, found = _regressions(document)
+    if comparison is None:
+        return []
+    out = ["### Slices that regressed", "", md(_regression_settings(comparison, len(found)), None), ""]
+    if found:
+        out += ["| capability | test | slice | failed before \u2192 now | rate | regressed | improved | adjusted p |",
+                "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        out += [f"| {md(f['capability'])} | {md(f['name'])} | {md(f['slice'])} | " + " | ".join(_regression_cells(f)) + " |"
+                for f in found[:MAX_FINDINGS_MD]]
+        out.append("")
+    return out
