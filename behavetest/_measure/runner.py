@@ -196,8 +196,8 @@ class Behave:
                 applicable[case_of] = True
             failed_cases = np.zeros(len(inputs), dtype=bool)
             failed_cases[case_of[~ok]] = True
-            originals = every.take(np.arange(start, start + len(inputs)))
-            predicted = None if originals.label_idx is None else [originals.labels[int(i)] for i in originals.label_idx]
+            first = every.take(np.arange(start, start + len(inputs)))  # the originals' own predictions
+            predicted = None if first.label_idx is None else [first.labels[int(i)] for i in first.label_idx]
             self._score(result, keys, applicable, failed_cases, slices, inputs, source, None, predicted)
             result.pairs, result.pair_failures = len(perturbed), int((~ok).sum())
             result.examples = self._pair_examples(inputs, perturbed, case_of, ok, before, after, expect)
