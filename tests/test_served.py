@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -302,3 +303,34 @@ def test_a_served_model_is_cached_by_url_protocol_and_model(server, reference, t
         assert _requests(server) == before + 1  # another protocol is another model
     finally:
         cache.activate(None)
+
+
+def _suite_run(args: list[str], json_path: Path, env: dict) -> tuple[int, dict, str]:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--behave", "-p", "no:faker", "-p", "no:benchmark",
+                           "--behave-json", str(json_path), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    tests = {t["name"]: (t["cases"], t["failures"], t["status"]) for t in json.loads(json_path.read_text())["tests"]}
+    return proc.returncode, tests, proc.stdout
+
+
+def test_the_example_runs_the_sentiment_suite_against_the_served_model(server, tmp_path):
+    """The example under -n 2 measures what the in-process model measures; a rerun sends no request."""
+    import os
+
+    env = {**os.environ, "VADER_SERVER_URL": server.url}  # the example's conftest then uses this server
+    cache_dir = ["--behave-cache-dir", str(tmp_path / "cache")]
+    local_code, local, _ = _suite_run(["--behave-suite", "sentiment", "--behave-model",
+                                       "examples.sentiment_vader.vader_model:vader", "--behave-no-cache", "-n", "2"],
+                                      tmp_path / "local.json", env)
+    before = _requests(server)
+    code, served, out = _suite_run(["examples/served_model", "-n", "2", *cache_dir], tmp_path / "served.json", env)
+    assert _requests(server) > before
+    assert code == local_code == 1  # VADER misses some of the suite's thresholds, served or not
+    suite = {name: value for name, value in served.items() if name in local}
+    assert suite == local and len(local) >= 40
+    assert {"test_negated_praise", "test_typos_keep_the_answer"} <= set(served)  # the prompted classifier too
+    before = _requests(server)
+    code, warm, out = _suite_run(["examples/served_model", "-n", "2", *cache_dir], tmp_path / "warm.json", env)
+    assert _requests(server) == before  # nothing reached the server
+    assert warm == served and code == 1
+    assert re.search(r"prediction cache: [\d,]+ predictions from the cache, 0 new", out), out

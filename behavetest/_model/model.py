@@ -26,6 +26,11 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _from_transformers(target: Any) -> bool:
+    """A transformers pipeline or model given straight to ``bt.Model`` (recognised without importing transformers)."""
+    return type(target).__module__.startswith("transformers.") and hasattr(target, "__call__")
+
+
 def _is_row(value: Any) -> bool:
     """A dict row, or a pandas Series row (recognised without importing pandas)."""
     return isinstance(value, dict) or (
@@ -75,6 +80,9 @@ class Model:
         if output is not None and labels is not None:
             raise DeclarationError(f"a model with output={output!r} has no labels; leave labels= out")
         self._kind: str | None = None
+        if _from_transformers(target):
+            self.__dict__.update(Model.transformers(target, name=name, version=version, batch_size=batch_size).__dict__)
+            return
         self._estimator = not callable(target) or hasattr(target, "predict")
         classes = getattr(target, "classes_", None)
         if callable(getattr(target, "predict_proba", None)) and classes is not None:
@@ -112,6 +120,30 @@ class Model:
         self._values: np.ndarray | None = None
         self.calls = 0
         self.predicted = 0
+
+    @classmethod
+    def transformers(
+        cls,
+        target: Any,
+        *,
+        tokenizer: Any = None,
+        device: Any = None,
+        batch_size: int = 32,
+        max_length: int | None = None,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> "Model":
+        """A transformers text classifier: a pipeline, or a model with its ``tokenizer`` (moved to ``device``).
+
+        Every class's probability (``top_k=None``) in the order of the config's ``id2label``,
+        which gives the labels; ``batch_size`` texts go through the network at a time.
+        ``bt.Model(pipeline)`` is the same with the defaults.
+        """
+        from .transformers import TransformersTarget
+
+        adapter = TransformersTarget(target, tokenizer=tokenizer, device=device, batch_size=batch_size,
+                                     max_length=max_length)
+        return cls(adapter, labels=adapter.labels, name=name or adapter.__name__, batch_size=batch_size, version=version)
 
     @classmethod
     def http(
