@@ -36,6 +36,7 @@ MODES = [pytest.param([], id="serial"), pytest.param(["-n", "2"], id="xdist")]
 SUITE = '''
 import json, pathlib
 import behavetest as bt
+from planted_models import flips_on
 
 PLANTED = json.loads((pathlib.Path(__file__).parent / "planted.json").read_text())
 
@@ -47,8 +48,7 @@ def alpha_fn(texts):
         out.append([0.9, 0.1] if bad else [0.1, 0.9])
     return out
 
-def beta_fn(texts):
-    return [[0.9, 0.1] if ("bad" in t or t.endswith("0") or t.endswith("5")) else [0.1, 0.9] for t in texts]
+beta_fn = flips_on(lambda t: "bad" in t or t.endswith("0") or t.endswith("5"))
 
 alpha = bt.Model(alpha_fn, labels=["neg", "pos"], name="alpha")
 beta = bt.Model(beta_fn, labels=["neg", "pos"], name="beta v2")
@@ -73,7 +73,8 @@ ENTRY_KEYS = {"capability", "cases", "cases_digest", "config", "failing_cases", 
 
 
 @pytest.fixture
-def suite(pytester):
+def suite(planted_pytester):
+    pytester = planted_pytester
     pytester.makepyfile(test_suite=SUITE)
     plant(pytester)
     return pytester

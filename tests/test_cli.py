@@ -18,19 +18,19 @@ from behavetest._gate.baseline import BaselineDir
 from behavetest._measure.runner import Behave
 from behavetest._report.summary import render, sort_results, summarize
 from behavetest.cli import main
+from fixtures.models import LABELS, flips_on
 
 
 def run_document(bad_every: int = 10, *, seed: int = 0, only: str | None = None, model_name: str = "alpha") -> dict:
     """A --behave-json document for a model that fails on every ``bad_every``-th input."""
-    model = bt.Model(lambda xs: [[0.9, 0.1] if int(x.split()[1]) % bad_every == 0 else [0.1, 0.9] for x in xs],
-                     labels=["neg", "pos"], name=model_name)
+    model = bt.Model(flips_on(lambda x: int(x.split()[1]) % bad_every == 0), labels=LABELS, name=model_name)
     results = []
     for test, capability, n in (("test_negation", "Negation", 200), ("test_vocab", "Vocabulary", 100)):
         if only and only != test:
             continue
         behave = Behave(test_name=test, nodeid=f"tests/test_s.py::{test}", record=results.append)
         behave._generator.seed = seed
-        behave.mft(model, [f"{test} {i}" for i in range(n)], labels=["pos"] * n, capability=capability)
+        behave.mft(model, [f"{test} {i}" for i in range(n)], labels=["positive"] * n, capability=capability)
     dicts = sort_results(r.to_dict() for r in results)
     return {"schema_version": 1, "behavetest_version": bt.__version__, "seed": seed,
             "summary": summarize(dicts), "tests": dicts}

@@ -19,6 +19,7 @@ from behavetest._measure.runner import Behave
 from behavetest.perturb._perturbation import as_perturbation
 from behavetest._measure.stats import wilson
 from behavetest._report.summary import summarize
+from fixtures.models import Counting, notblind
 
 Z = norm.ppf(0.975)
 
@@ -62,29 +63,8 @@ def test_wilson_edges_are_exact():
 
 
 # --------------------------------------------------------------------------------------
-# Models used below
+# Models used below (the planted ones come from fixtures/models.py)
 # --------------------------------------------------------------------------------------
-
-def notblind(texts):
-    """negative iff "bad" occurs; ignores "not"."""
-    return [[0.9, 0.1] if "bad" in t else [0.1, 0.9] for t in texts]
-
-
-class Counting:
-    """A callable model that records every batch it is given."""
-
-    def __init__(self, fn):
-        self.fn, self.batches = fn, []
-        self.__name__ = fn.__name__
-
-    def __call__(self, inputs):
-        self.batches.append(list(inputs))
-        return self.fn(inputs)
-
-    @property
-    def seen(self):
-        return [x for b in self.batches for x in b]
-
 
 # three-class table model: outputs are looked up, so every count is known
 TABLE = {

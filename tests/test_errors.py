@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import behavetest as bt
 from behavetest._cases.generate import Generator
 from behavetest._measure.runner import Behave
+from fixtures.models import fragile, notblind
 
 # Unrelated third-party plugins installed here (Faker's is slow to import) are left out of inner runs.
 QUIET = ["-p", "no:faker", "-p", "no:benchmark"]
@@ -52,12 +53,6 @@ def proba(fn, name):
 # --------------------------------------------------------------------------------------
 # Broken models (library level)
 # --------------------------------------------------------------------------------------
-
-def fragile(texts):
-    if any("boom" in t for t in texts):
-        raise ValueError("cannot handle boom")
-    return [[0.1, 0.9] for _ in texts]
-
 
 def test_model_that_raises_names_model_test_and_input():
     runner, recorded = behave()
@@ -160,10 +155,6 @@ def test_nan_score():
 # --------------------------------------------------------------------------------------
 # Bad declarations (library level)
 # --------------------------------------------------------------------------------------
-
-def notblind(texts):
-    return [[0.9, 0.1] if "bad" in t else [0.1, 0.9] for t in texts]
-
 
 MODEL = bt.Model(notblind, labels=["negative", "positive"], name="notblind")
 
@@ -347,44 +338,14 @@ def test_not_applicable_raised_while_drawing():
 # --------------------------------------------------------------------------------------
 
 CONFTEST = """
-import math
-import numpy as np
 import pytest
 import behavetest as bt
-
-
-def fragile(texts):
-    if any("boom" in t for t in texts):
-        raise ValueError("cannot handle boom")
-    return [[0.1, 0.9] for _ in texts]
-
-
-def nan_model(texts):
-    return [[math.nan, math.nan] if "nan" in t else [0.1, 0.9] for t in texts]
-
-
-def short_model(texts):
-    return [[0.1, 0.9]] * (len(texts) - 1)
-
-
-def labeller(texts):
-    return np.array(["neutral" if "meh" in t else "positive" for t in texts])
-
-
-def logits(texts):
-    return [[2.5, -1.0] for _ in texts]
-
-
-def notblind(texts):
-    return [[0.9, 0.1] if "bad" in t else [0.1, 0.9] for t in texts]
-
-
-LABELS = ["negative", "positive"]
+from planted_models import BROKEN, LABELS, notblind
 
 
 @pytest.fixture(scope="session")
 def models():
-    return {f.__name__: bt.Model(f, labels=LABELS) for f in (fragile, nan_model, short_model, labeller, logits, notblind)}
+    return {f.__name__: bt.Model(f, labels=LABELS) for f in (*BROKEN, notblind)}
 """
 
 BROKEN_MODELS = """
@@ -452,7 +413,8 @@ def _failure_sections(result) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_broken_models_error_cleanly(pytester, mode):
+def test_broken_models_error_cleanly(planted_pytester, mode):
+    pytester = planted_pytester
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_broken=BROKEN_MODELS)
     result = pytester.runpytest(*mode, "--behave", "--behave-json", "out.json", "-p", "no:cacheprovider")
@@ -546,7 +508,8 @@ DECLARATION_ERRORS = {
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_bad_declarations_and_inapplicable_tests(pytester, mode):
+def test_bad_declarations_and_inapplicable_tests(planted_pytester, mode):
+    pytester = planted_pytester
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_bad=BAD_DECLARATIONS)
     result = pytester.runpytest(*mode, "--behave", "--behave-json", "out.json", "-p", "no:cacheprovider")
@@ -570,7 +533,8 @@ def test_bad_declarations_and_inapplicable_tests(pytester, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_unwritable_json_path_fails_the_run(pytester, mode):
+def test_unwritable_json_path_fails_the_run(planted_pytester, mode):
+    pytester = planted_pytester
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_ok="""
         def test_healthy(behave, models):

@@ -25,6 +25,7 @@ from behavetest._measure.runner import Behave
 from behavetest._report.html import render_html
 from behavetest._report.markdown import render_markdown
 from behavetest._report.summary import capability_status, render
+from fixtures.models import LABELS, notblind
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -92,11 +93,11 @@ def document(results: list, comparison: dict | None = None) -> dict:
 
 
 def test_a_capability_whose_failures_are_all_tracked_says_tracked_everywhere():
-    model = bt.Model(lambda xs: [[0.9, 0.1] if "bad" in x else [0.1, 0.9] for x in xs], labels=["neg", "pos"], name="m")
+    model = bt.Model(notblind, labels=LABELS, name="m")
     runner = behave()
-    judged = runner.mft(model, ["good", "fine"], expect=bt.expect.label("pos"), capability="Cap", max_fail_rate=0.1,
-                        name="judged")
-    tracked = runner.mft(model, ["bad", "bad one", "ok"], expect=bt.expect.label("pos"), capability="Cap",
+    judged = runner.mft(model, ["good", "fine"], expect=bt.expect.label("positive"), capability="Cap",
+                        max_fail_rate=0.1, name="judged")
+    tracked = runner.mft(model, ["bad", "bad one", "ok"], expect=bt.expect.label("positive"), capability="Cap",
                          name="tracked")
     results = [judged.to_dict(), tracked.to_dict()]
     row = next(line for line in render(results).splitlines() if line.startswith("Cap"))
@@ -176,12 +177,12 @@ def test_the_config_digest_leaves_the_seed_out():
 
 SEEDED_SUITE = '''
 import behavetest as bt
+from planted_models import LABELS, flips_on
 
-m = bt.Model(lambda xs: [[0.9, 0.1] if ("bad" in x or x.endswith("0")) else [0.1, 0.9] for x in xs],
-             labels=["neg", "pos"], name="m")
+m = bt.Model(flips_on(lambda x: "bad" in x or x.endswith("0")), labels=LABELS, name="m")
 
 def test_changed_minds(behave):
-    behave.mft(m, [f"item {i}" for i in range(30)], labels=["pos"] * 30, capability="Vocabulary")
+    behave.mft(m, [f"item {i}" for i in range(30)], labels=["positive"] * 30, capability="Vocabulary")
 
 def test_typos(behave):
     behave.inv(m, ["a bad movie", "a fine film", "truly bad acting", "great fun"], perturb=bt.perturb.typos(),
@@ -190,7 +191,8 @@ def test_typos(behave):
 
 
 @pytest.mark.parametrize("mode", [[], ["-n", "2"]], ids=["serial", "xdist"])
-def test_a_run_at_another_seed_is_compared_not_given_up(pytester, mode):
+def test_a_run_at_another_seed_is_compared_not_given_up(planted_pytester, mode):
+    pytester = planted_pytester
     pytester.makepyfile(test_seeded=SEEDED_SUITE)
     args = [*QUIET, "--behave", "--behave-baseline", "bl"]
     first = pytester.runpytest(*args, "--behave-update-baseline", "--behave-seed", "0")

@@ -117,10 +117,7 @@ def assert_no_internal_error(result) -> None:
 CONFTEST = """
 import pytest
 import behavetest as bt
-
-
-def notblind(texts):
-    return [[0.9, 0.1] if "bad" in t else [0.1, 0.9] for t in texts]
+from planted_models import notblind
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +179,8 @@ CAPABILITIES = {
 
 
 @pytest.fixture
-def suite(pytester):
+def suite(planted_pytester):
+    pytester = planted_pytester
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_suite=SUITE)
     return pytester
@@ -525,23 +523,19 @@ COUNTING_CONFTEST = """
 import json, os
 import pytest
 import behavetest as bt
+from planted_models import Counting, notblind
 
-CALLS = []
-
-
-def counting(texts):
-    CALLS.append(list(texts))
-    return [[0.9, 0.1] if "bad" in t else [0.1, 0.9] for t in texts]
+counting = Counting(notblind)
 
 
 @pytest.fixture(scope="session")
 def counted():
     model = bt.Model(counting, labels=["negative", "positive"], name="counted", batch_size={batch_size})
-    model.log = CALLS
+    model.log = counting.batches
     yield model
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with open(f"calls-{{worker}}.json", "w") as f:
-        json.dump(CALLS, f)
+        json.dump(counting.batches, f)
 """
 
 
@@ -550,7 +544,8 @@ def _calls(pytester) -> dict[str, list[list[str]]]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_prediction_cache_shared_across_tests(pytester, mode):
+def test_prediction_cache_shared_across_tests(planted_pytester, mode):
+    pytester = planted_pytester
     pytester.makeconftest(COUNTING_CONFTEST.format(batch_size=256))
     pytester.makepyfile(test_cache="""
         import behavetest as bt
@@ -601,8 +596,9 @@ def test_big(behave, counted):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_call_bound_through_pytest(pytester, mode):
+def test_call_bound_through_pytest(planted_pytester, mode):
     """Under pytest: N inputs x 3 samples call the model at most ceil(unique inputs / batch_size) times."""
+    pytester = planted_pytester
     pytester.makeconftest(COUNTING_CONFTEST.format(batch_size=32))
     pytester.makepyfile(test_big=BIG_SUITE.format())
     result = pytester.runpytest(*mode, "--behave", "--behave-json", "out.json")

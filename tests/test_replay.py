@@ -3,6 +3,7 @@
 import behavetest as bt
 from behavetest._cases.generate import Generator
 from behavetest._cases.replay import ReplayStore
+from fixtures.models import LABELS, flips_on
 
 
 class FakeCache:
@@ -18,11 +19,8 @@ class FakeCache:
         self.data[key] = value
 
 
-def model(flips_on):
-    def predict(texts):
-        return [[0.9, 0.1] if flips_on(t) else [0.1, 0.9] for t in texts]
-
-    return bt.Model(predict, labels=["negative", "positive"], name="m")
+def model(predicate):
+    return bt.Model(flips_on(predicate), labels=LABELS, name="m")
 
 
 REVIEWS = ["good film", "great acting", "lovely score", "fine plot"]

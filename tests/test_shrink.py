@@ -4,19 +4,15 @@ import pytest
 
 import behavetest as bt
 from behavetest._cases.generate import Generator
+from fixtures.models import LABELS, Counting, flips_on
 
 SENTENCES = ["a really good film with great acting", "the good parts outweigh the slow middle",
              "not as good as the first one but still worth it"]
 
 
 def flips_when_good_is_touched():
-    calls = []
-
-    def predict(texts):
-        calls.append(len(texts))
-        return [[0.1, 0.9] if "good" in t else [0.9, 0.1] for t in texts]
-
-    return bt.Model(predict, labels=["negative", "positive"], name="planted"), calls
+    counting = Counting(flips_on(lambda t: "good" not in t))
+    return bt.Model(counting, labels=LABELS, name="planted"), counting.batches
 
 
 def only_typo_inside_good(original: str, minimal: str) -> bool:
