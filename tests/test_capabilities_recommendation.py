@@ -52,8 +52,10 @@ def suite(tmp_path, monkeypatch):
     path.write_text(SUITE)
     monkeypatch.syspath_prepend(str(tmp_path))
     import importlib
+    import sys
 
-    return path, importlib.import_module("planted_rec")
+    yield path, importlib.import_module("planted_rec")
+    sys.modules.pop("planted_rec", None)  # other tests re-import every loaded module in subprocesses
 
 
 def results(path, recommend) -> dict:

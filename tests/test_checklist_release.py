@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,17 @@ import pytest
 import behavetest as bt
 from behavetest.checklist_release import ChecklistRecipe, read_checklist_suite
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import checklist_release as release  # noqa: E402
+
+def _fixture_module():
+    """fixtures/checklist_release.py, loaded without registering it in sys.modules (see tests/test_examples.py)."""
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "checklist_release.py"
+    spec = importlib.util.spec_from_file_location("behavetest_fixture_checklist_release", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+release = _fixture_module()
 
 
 class Touch:
@@ -26,7 +35,7 @@ class Touch:
         return os.system, (f"touch {self.path}",)
 
 
-def tests():
+def suite_tests():
     return [
         release.release_test("MFT", "basic vocabulary", data=["good", "bad"], labels=[2, 0], expect=release.eq(),
                              capability="Vocabulary"),
@@ -43,7 +52,7 @@ def tests():
 
 
 def test_the_fixture_holds_python_37_code_objects_in_dill_closures(tmp_path):
-    path = release.write_suite(tmp_path / "suite.pkl", tests())
+    path = release.write_suite(tmp_path / "suite.pkl", suite_tests())
     data = path.read_bytes()
     assert all(name in data for name in (b"dill._dill", b"_create_code", b"_create_function", b"_create_cell",
                                          b"checklist.test_types", b"checklist.test_suite"))
@@ -52,7 +61,7 @@ def test_the_fixture_holds_python_37_code_objects_in_dill_closures(tmp_path):
 
 
 def test_expectations_are_recognised_with_their_parameters(tmp_path):
-    read = {t.name: t for t in read_checklist_suite(release.write_suite(tmp_path / "suite.pkl", tests()))}
+    read = {t.name: t for t in read_checklist_suite(release.write_suite(tmp_path / "suite.pkl", suite_tests()))}
     assert read["basic vocabulary"].recipe == ChecklistRecipe("eq", {"val": None})
     assert read["always neutral"].recipe == ChecklistRecipe("eq", {"val": 1})
     assert read["typos"].recipe == ChecklistRecipe("inv", {"tolerance": 0.1})
@@ -67,7 +76,7 @@ def test_expectations_are_recognised_with_their_parameters(tmp_path):
 
 def test_nothing_in_the_file_is_run(tmp_path):
     marker = tmp_path / "ran"
-    path = release.write_suite(tmp_path / "suite.pkl", tests(), extra=Touch(marker))
+    path = release.write_suite(tmp_path / "suite.pkl", suite_tests(), extra=Touch(marker))
     read_checklist_suite(path)
     assert not marker.exists()
     assert b"system" in path.read_bytes()  # the call really is in the file
@@ -86,7 +95,7 @@ def test_files_that_are_not_suites_are_refused(tmp_path):
 def test_loading_needs_checklist_and_refuses_what_it_cannot_rebuild(tmp_path):
     from behavetest.checklist_release import load_checklist_suite
 
-    path = release.write_suite(tmp_path / "suite.pkl", tests())
+    path = release.write_suite(tmp_path / "suite.pkl", suite_tests())
     try:
         import checklist.expect  # noqa: F401
     except ImportError:
@@ -96,4 +105,4 @@ def test_loading_needs_checklist_and_refuses_what_it_cannot_rebuild(tmp_path):
     with pytest.raises(bt.DeclarationError, match=r"1 of 7 tests cannot be rebuilt[\s\S]*custom: its expectation"):
         load_checklist_suite(path)
     suite = load_checklist_suite(path, skip_unrebuildable=True)
-    assert list(suite.tests) == [t.name for t in tests()][:-1] and set(suite.behavetest_refused) == {"custom"}
+    assert list(suite.tests) == [t.name for t in suite_tests()][:-1] and set(suite.behavetest_refused) == {"custom"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,10 @@ from behavetest.checklist_release import load_checklist_suite  # noqa: E402
 from checklist_planted import build_tests, planted_proba  # noqa: E402
 from test_checklist_interop import checklist_numbers, proba_model, run_behavetest  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fixtures"))
-import checklist_release as release  # noqa: E402
+_spec = importlib.util.spec_from_file_location(
+    "behavetest_fixture_checklist_release", Path(__file__).resolve().parents[2] / "fixtures" / "checklist_release.py")
+release = importlib.util.module_from_spec(_spec)  # not registered in sys.modules (see tests/test_examples.py)
+_spec.loader.exec_module(release)
 
 # The planted CheckList tests whose expectations the release format can hold, with the Expect call each used.
 RECIPES = {
