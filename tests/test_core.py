@@ -421,6 +421,19 @@ def test_a_custom_perturbation_is_generated_once_and_shared_between_tests_like_a
     assert as_perturbation(lambda x: st.just(x)).key != as_perturbation(lambda x: st.just(x)).key
 
 
+def test_the_session_cache_of_cases_is_bounded_and_its_limit_changes_no_case(monkeypatch):
+    from behavetest._cases import generate
+
+    texts = [f"a fine film, part {i}" for i in range(6)]
+    unbounded = Generator(seed=3).generate(bt.perturb.typos(1), texts, list(texts), 2)
+    monkeypatch.setattr(generate, "CACHED_INPUTS", 2)
+    bounded = Generator(seed=3)
+    first = bounded.generate(bt.perturb.typos(1), texts, list(texts), 2)
+    again = bounded.generate(bt.perturb.typos(1), texts, list(texts), 2)
+    assert len(bounded._cache) == 2
+    assert [g.values for g in first] == [g.values for g in again] == [g.values for g in unbounded]
+
+
 def test_generation_never_runs_the_hypothesis_engine(monkeypatch):
     from hypothesis.internal.conjecture import engine
 

@@ -475,3 +475,33 @@ def test_reports_of_a_real_run(run_document):
     assert "<script>document" not in page and "&lt;script&gt;document.documentElement" in page
     assert "<svg class=\"chart\"" in page
     assert render_html(json.loads(json.dumps(doc))) == page
+
+
+# --------------------------------------------------------------------------------------
+# Bounded JSON: failing case identifiers are capped per test, with a count of the rest
+# --------------------------------------------------------------------------------------
+
+def test_the_json_report_caps_failing_case_ids_and_counts_the_rest(tmp_path):
+    from behavetest._gate.baseline import entry_from_result, load_entries
+    from behavetest._gate.regression import compare_test
+    from behavetest._report.writers import FAILING_IDS_KEPT, write_reports
+
+    ids = sorted(f"{i:016x}" for i in range(FAILING_IDS_KEPT + 1500))
+    big = Result(name="t", nodeid="f.py::t", model="m", capability="C", type="INV", cases=5000,
+                 failures=len(ids), seed=0).to_dict()
+    big.update(failing_cases=ids, cases_digest="d" * 32)
+    small = {**big, "name": "u", "failing_cases": ids[:3], "failures": 3}
+    document = {"schema_version": 1, "tests": [big, small]}
+    path = tmp_path / "run.json"
+    write_reports(document, json_path=path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    first, second = written["tests"]
+    assert first["failing_cases"] == ids[:FAILING_IDS_KEPT] and first["failing_cases_omitted"] == 1500
+    assert first["failures"] == len(ids)  # the counts are exact, only the list is shortened
+    assert second["failing_cases"] == ids[:3] and "failing_cases_omitted" not in second
+    assert big["failing_cases"] == ids  # the results themselves (and so the baselines) keep every id
+    # a capped run file cannot pair cases with a baseline: its comparison uses the counts (Fisher)
+    assert entry_from_result(first)["cases_digest"] == "" and entry_from_result(big)["cases_digest"] == "d" * 32
+    assert compare_test(entry_from_result(big), entry_from_result(first))["test"] == "fisher"
+    assert compare_test(entry_from_result(big), entry_from_result(big))["test"] == "mcnemar"
+    assert load_entries(path, keep_errors=True)[0]["m"]

@@ -20,7 +20,7 @@ from hypothesis.internal.conjecture import providers
 from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.strategies import SearchStrategy
 
-TESTED = ">=6.155,<6.156"
+TESTED = ">=6.155,<6.171"  # tested with 6.155.2 and 6.170.29
 
 
 class Invalid(Exception):

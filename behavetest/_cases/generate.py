@@ -24,13 +24,16 @@ class Generated:
         self.noops = noops
 
 
+CACHED_INPUTS = 200_000  # inputs whose cases are kept for later tests; beyond, cases are drawn again (same values)
+
+
 def attempts(samples: int) -> int:
     """Draws allowed per input: duplicates and rejected draws are drawn again, within this bound."""
     return 4 * samples + 20
 
 
 class Generator:
-    """Draws up to ``samples`` perturbations per input; caches them for the session.
+    """Draws up to ``samples`` perturbations per input; caches them for the session (up to ``CACHED_INPUTS``).
 
     Each input's perturbations are drawn from one Hypothesis data object seeded
     from the session seed and the input's content alone, so an input gets the
@@ -56,7 +59,7 @@ class Generator:
                 cached = self._cache.get(cache_id) if cache_id is not None else None
                 if cached is None:
                     cached = self._one(perturb, original, key, samples)
-                    if cache_id is not None:
+                    if cache_id is not None and len(self._cache) < CACHED_INPUTS:
                         self._cache[cache_id] = cached
                 out[key] = cached
         return [out[key] for key in keys]

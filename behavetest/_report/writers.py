@@ -8,6 +8,24 @@ from typing import Any
 
 from .._gate.baseline import write_text_atomic
 
+FAILING_IDS_KEPT = 1000  # failing case identifiers per test in the JSON report; the rest are counted
+
+
+def bounded(document: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report's document with at most ``FAILING_IDS_KEPT`` failing case ids per test.
+
+    A test with more keeps the first ones (in sorted order) and says how many it
+    left out in ``failing_cases_omitted``, so the report's size is bounded per test.
+    Baselines keep every identifier (they come from the results, not from this file).
+    """
+    tests = []
+    for t in document.get("tests", []):
+        ids = t.get("failing_cases") or []
+        if len(ids) > FAILING_IDS_KEPT:
+            t = {**t, "failing_cases": ids[:FAILING_IDS_KEPT], "failing_cases_omitted": len(ids) - FAILING_IDS_KEPT}
+        tests.append(t)
+    return {**document, "tests": tests}
+
 
 def write_reports(
     document: dict[str, Any],
@@ -34,7 +52,7 @@ def write_reports(
         else:
             written.append(path)
 
-    write(json_path, "JSON", lambda: json.dumps(document, indent=2, sort_keys=True) + "\n")
+    write(json_path, "JSON", lambda: json.dumps(bounded(document), indent=2, sort_keys=True) + "\n")
     if html_path is not None:
         from .html import render_html
 

@@ -82,21 +82,23 @@ def append(text_or_texts: str | Sequence[str]) -> Perturbation:
     inputs, and shrinking goes towards an option fixed per input.
     """
     texts = _texts(text_or_texts, "append")
-    return Perturbation(
-        lambda value: st.sampled_from(rotated(texts, value)).map(_text(value, "append").__add__),
-        name=f"append({text_or_texts!r})",
-        key=("append", texts),
-    )
+
+    def sampler(value: Any):
+        text, options = _text(value, "append"), rotated(texts, value)
+        return lambda choose: text + options[choose(0, len(options) - 1)]
+
+    return Perturbation(sampler=sampler, name=f"append({text_or_texts!r})", key=("append", texts))
 
 
 def prepend(text_or_texts: str | Sequence[str]) -> Perturbation:
     """Add one of the given texts at the start: ``prepend("Honestly, ")``."""
     texts = _texts(text_or_texts, "prepend")
-    return Perturbation(
-        lambda value: st.sampled_from(rotated(texts, value)).map(lambda t: t + _text(value, "prepend")),
-        name=f"prepend({text_or_texts!r})",
-        key=("prepend", texts),
-    )
+
+    def sampler(value: Any):
+        text, options = _text(value, "prepend"), rotated(texts, value)
+        return lambda choose: options[choose(0, len(options) - 1)] + text
+
+    return Perturbation(sampler=sampler, name=f"prepend({text_or_texts!r})", key=("prepend", texts))
 
 
 def replace(mapping: Mapping[str, str | Sequence[str]]) -> Perturbation:
