@@ -15,6 +15,8 @@ bookkeeping and pytest's start-up are what behavetest costs the user.
 
     python benchmarks/bench_inv_vader.py                    # 50,000 inputs, 3 repetitions
     python benchmarks/bench_inv_vader.py --inputs 5000 --repeat 1   # a smoke run
+    python benchmarks/bench_inv_vader.py --model-version vader-3.3.2  # predictions cached between runs
+    python benchmarks/bench_inv_vader.py --generation-only  # µs per generated case, samples 1 and 3
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ from bench_vader import BATCH_SIZE, MODEL_SOURCE, _remove, run_pytest, sentence 
 
 TARGET_FIRST, TARGET_RERUN, TARGET_GEN_US = 3.0, 1.5, 40.0
 
+INPUTS_FIXTURE = '''
+
+@pytest.fixture(scope="session")
+def inputs():
+    with open(os.path.join(os.path.dirname(__file__), "inputs.json"), encoding="utf-8") as f:
+        return json.load(f)
+'''
+
 CONFTEST = '''
 import json
 import os
@@ -46,29 +56,27 @@ from bench_model import LABELS, predict_proba
 
 @pytest.fixture(scope="session")
 def vader():
-    return bt.Model(predict_proba, labels=LABELS, name="vader", batch_size={batch_size})
+    return bt.Model(predict_proba, labels=LABELS, name="vader", batch_size={batch_size}{version})
 
 
-@pytest.fixture(scope="session")
-def inputs():
-    with open(os.path.join(os.path.dirname(__file__), "inputs.json"), encoding="utf-8") as f:
-        return json.load(f)
-'''
+''' + INPUTS_FIXTURE
 
 TEST_FILE = '''
 import behavetest as bt
 
 
-def test_typos(behave, vader, inputs):
-    behave.inv(vader, inputs, perturb=bt.perturb.typos(1), samples={samples}, capability="Robustness")
+def test_typos(behave, {model}, inputs):
+    behave.inv({model}, inputs, perturb=bt.perturb.typos(1), samples={samples}, capability="Robustness")
 '''
 
 
-def write_suite(directory: Path, inputs: list[str], samples: int) -> None:
+def write_suite(directory: Path, inputs: list[str], samples: int, version: str | None = None) -> None:
     (directory / "pytest.ini").write_text("[pytest]\naddopts = -p no:randomly\n", encoding="utf-8")
     (directory / "bench_model.py").write_text(MODEL_SOURCE, encoding="utf-8")
-    (directory / "conftest.py").write_text(CONFTEST.replace("{batch_size}", str(BATCH_SIZE)), encoding="utf-8")
-    (directory / "test_inv.py").write_text(TEST_FILE.replace("{samples}", str(samples)), encoding="utf-8")
+    conftest = CONFTEST.replace("{batch_size}", str(BATCH_SIZE))
+    (directory / "conftest.py").write_text(conftest.replace("{version}", f", version={version!r}" if version else ""),
+                                           encoding="utf-8")
+    (directory / "test_inv.py").write_text(TEST_FILE.format(model="vader", samples=samples), encoding="utf-8")
     (directory / "inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
 
 
@@ -96,11 +104,11 @@ def raw_inference(unique: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def measure(n: int, seed: int, samples: int) -> dict:
+def measure(n: int, seed: int, samples: int, version: str | None) -> dict:
     inputs = [sentence(i)[0] for i in range(n)]
     load = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="bench_inv_vader_"))
-    write_suite(tmp, inputs, samples)
+    write_suite(tmp, inputs, samples, version)
     json_path = tmp / "results.json"
     flags = ["--behave", f"--behave-seed={seed}", f"--behave-json={json_path}"]
     t_suite, c_suite, proc = run_pytest(tmp, flags)
@@ -128,14 +136,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported")
+    parser.add_argument("--generation-only", action="store_true",
+                        help="only time generation (samples 1 and 3, median of --repeat runs), no pytest runs")
+    parser.add_argument("--model-version", default=None, metavar="V",
+                        help="declare bt.Model(..., version=V): predictions persist in behavetest's cache between runs")
     args = parser.parse_args(argv)
 
     from tabulate import tabulate
 
+    if args.generation_only:
+        inputs = [sentence(i)[0] for i in range(args.inputs)]
+        load = os.getloadavg()[0]
+        for samples in (1, 3):
+            timings = [generation(inputs, args.seed, samples)[1:] for _ in range(args.repeat)]
+            wall, cpu = (statistics.median(t[k] for t in timings) for k in (0, 1))
+            print(f"typos(1), samples={samples}, {args.inputs:,} inputs: {wall:.1f} µs per generated case "
+                  f"({cpu:.1f} µs CPU), median of {args.repeat}; target {TARGET_GEN_US:.0f}")
+        print(f"load {load:.1f}–{os.getloadavg()[0]:.1f} (1 min average)")
+        return 0
     runs = []
     for k in range(args.repeat):
         print(f"run {k + 1}/{args.repeat}: {args.inputs:,} inputs ...", file=sys.stderr, flush=True)
-        runs.append(measure(args.inputs, args.seed, args.samples))
+        runs.append(measure(args.inputs, args.seed, args.samples, args.model_version))
     rows = [[k + 1, f"{r['load']:.1f}–{r['load_end']:.1f}", f"{r['unique']:,}", f"{r['t_suite']:.2f}",
              f"{r['t_rerun']:.2f}", f"{r['t_raw']:.2f}", f"{r['first']:.2f}", f"{r['rerun']:.2f}",
              f"{r['cpu_first']:.2f}", f"{r['cpu_rerun']:.2f}", f"{r['gen_us']:.1f}", f"{r['gen_cpu_us']:.1f}"]
@@ -143,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     med = {key: statistics.median(r[key] for r in runs) for key in ("first", "rerun", "cpu_first", "cpu_rerun", "gen_us", "gen_cpu_us")}
     rows.append(["median", "", "", "", "", "", f"{med['first']:.2f}", f"{med['rerun']:.2f}",
                  f"{med['cpu_first']:.2f}", f"{med['cpu_rerun']:.2f}", f"{med['gen_us']:.1f}", f"{med['gen_cpu_us']:.1f}"])
-    print(f"\nINV typos(1), samples={args.samples}, {args.inputs:,} VADER inputs, seed {args.seed}, batch {BATCH_SIZE}; "
+    cached = f"version={args.model_version!r} (persistent prediction cache)" if args.model_version else "no version="
+    print(f"\nINV typos(1), samples={args.samples}, {args.inputs:,} VADER inputs, {cached}, seed {args.seed}, batch {BATCH_SIZE}; "
           f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
     print(tabulate(rows, headers=["run", "load (1 min)", "unique inputs", "T_suite s", "T_rerun s", "T_raw s",
                                   "T_suite/T_raw", "T_rerun/T_raw", "same in CPU s", "rerun in CPU s",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_inv_vader import INPUTS_FIXTURE, TEST_FILE  # noqa: E402
 from bench_vader import _remove, sentence  # noqa: E402
 
 TARGET_RSS_MB, TARGET_SLOPE = 1024, 1.2
@@ -48,21 +49,7 @@ def predict_proba(texts):
 @pytest.fixture(scope="session")
 def model():
     return bt.Model(predict_proba, labels=["negative", "positive"], name="lengths", batch_size=4096)
-
-
-@pytest.fixture(scope="session")
-def inputs():
-    with open(os.path.join(os.path.dirname(__file__), "inputs.json"), encoding="utf-8") as f:
-        return json.load(f)
-'''
-
-TEST_FILE = '''
-import behavetest as bt
-
-
-def test_typos(behave, model, inputs):
-    behave.inv(model, inputs, perturb=bt.perturb.typos(1), samples=1, capability="Robustness")
-'''
+''' + INPUTS_FIXTURE
 
 
 def run(directory: Path, args: list[str]) -> tuple[float, float, float, int]:
@@ -82,7 +69,7 @@ def run(directory: Path, args: list[str]) -> tuple[float, float, float, int]:
 def measure(n: int, seed: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench_memory_{n}_"))
     (tmp / "conftest.py").write_text(CONFTEST, encoding="utf-8")
-    (tmp / "test_inv.py").write_text(TEST_FILE, encoding="utf-8")
+    (tmp / "test_inv.py").write_text(TEST_FILE.format(model="model", samples=1), encoding="utf-8")
     (tmp / "inputs.json").write_text(json.dumps([sentence(i)[0] for i in range(n)]), encoding="utf-8")
     json_path = tmp / "results.json"
     load = os.getloadavg()[0]
