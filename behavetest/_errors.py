@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from ._text import terminal_text
 
-class BehaveError(Exception):
+
+class _SafeMessage:
+    """Messages are shown in terminals and travel through xdist: control characters and lone surrogates
+    from user-supplied text are escaped when the error is made."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(terminal_text(a) if isinstance(a, str) else a for a in args))
+
+
+class BehaveError(_SafeMessage, Exception):
     """Base class of every error behavetest raises on purpose."""
 
 
@@ -15,7 +25,7 @@ class ModelError(BehaveError):
     """The model under test raised, or returned something that is not a valid prediction."""
 
 
-class BehaviorFailed(AssertionError):
+class BehaviorFailed(_SafeMessage, AssertionError):
     """A behavioral test's failure rate exceeded its ``max_fail_rate``."""
 
 

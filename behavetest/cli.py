@@ -148,6 +148,9 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
     merged = {
         "schema_version": first["schema_version"],
         "behavetest_version": first.get("behavetest_version"),
+        "complete": all(d.get("complete") is not False for _, d in documents),
+        "incomplete_reason": "; ".join(f"{name}: {d.get('incomplete_reason') or 'incomplete'}"
+                                       for name, d in documents if d.get("complete") is False) or None,
         "seed": first.get("seed"),
         "summary": summarize(results),
         "tests": results,

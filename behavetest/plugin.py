@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ._gate.baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
+from ._text import plain, safe_text, terminal_text
 from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
 
 SKIP_REASON = "behavioral test: run with --behave"
@@ -137,6 +138,14 @@ class BehaveSession:
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
         self.results: list[dict[str, Any]] = []
         self.written: list[Path] = []
+        self.problems: list[str] = []  # errors in behavetest itself: each is one red line and fails the run
+        self.collection_errors = 0
+        self.crashed: list[str] = []  # node ids whose xdist worker died while running them
+        self.nodes_down: list[str] = []
+        self.behavioral: set[str] = set()  # node ids of behavioral tests that started (controller side)
+        self.interrupted: str | None = None
+        self.session: pytest.Session | None = None
+        self.tests_done = 0
         self._generator = None
         self.is_worker = hasattr(config, "workerinput")
         self.cache_path, self.cache_off = self._cache_path() if self.enabled else (None, "")
@@ -218,6 +227,7 @@ class BehaveSession:
         return ReplayStore(cache)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
         if self.is_worker or not self.enabled or not (self.compare_baseline or self.update_baseline):
             return
         from ._gate.baseline import BaselineDir, BaselineError
@@ -236,6 +246,12 @@ class BehaveSession:
                 self._compare(session)
 
     def _compare(self, session: pytest.Session) -> None:
+        try:
+            self._compare_results(session)
+        except Exception as exc:  # a bug in behavetest must not pass for a clean gate
+            self.problem("could not compare with the baseline", exc)
+
+    def _compare_results(self, session: pytest.Session) -> None:
         """Compare with the baseline on the controller, after every result arrived; fail on a regression."""
         from ._gate.baseline import BaselineDir, BaselineError, entries_by_model
         from ._gate.regression import compare
@@ -297,19 +313,79 @@ class BehaveSession:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
+        if not self.enabled:
+            return report
+        if call.when == "setup" and _is_behavioral(item):
+            report.behave_test = True  # tells the controller which crashed tests were behavioral
         if call.when == "call":
             results = item.stash.get(RESULTS_KEY, None)
             if results:
-                # Plain builtins only: the report travels to the xdist controller as is.
-                report.behave = [r.to_dict() for r in results]
-                # JUnit reads properties from the teardown report, which copies item.user_properties
-                # (on the worker, so this works under xdist too).
-                item.user_properties.extend(junit_properties(report.behave))
+                try:
+                    _attach(report, item, results)
+                except Exception as exc:  # never lose a result silently: the test fails, saying why
+                    report.behave = None
+                    report.outcome = "failed"
+                    report.longrepr = f"behavetest: could not carry this test's behavioral results: {_error_text(exc)}"
+        if report.failed and self.is_worker:
+            _safe_longrepr(report)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if not self.is_worker and report.when == "call":
+        if self.is_worker:
+            return
+        if report.when == "call":
             self.results.extend(getattr(report, "behave", None) or ())
+        elif report.when == "setup" and getattr(report, "behave_test", False):
+            self.behavioral.add(report.nodeid)
+        elif report.when == "teardown":
+            self.tests_done += 1
+        elif report.when == "???":  # xdist: the worker died while running this test
+            self.crashed.append(report.nodeid)
+            if report.nodeid in self.behavioral and self.enabled:
+                self.results.append(crashed_result(report.nodeid, str(report.longrepr)))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and not self.is_worker:
+            self.collection_errors += 1
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        self.interrupted = str(excinfo.value)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        if error is not None:
+            self.nodes_down.append(str(getattr(getattr(node, "gateway", None), "id", node)))
+
+    def incomplete_reason(self) -> str | None:
+        """Why this run's results do not cover every selected test, or None for a complete run."""
+        reasons = []
+        session = self.session
+        stopped = self.interrupted
+        if stopped is None and session is not None and (session.shouldfail or session.shouldstop):
+            if self.tests_done < len(session.items):
+                stopped = str(session.shouldfail or session.shouldstop)
+        if stopped is not None:
+            if "stopping after" in stopped:
+                reasons.append(f"stopped early by -x/--maxfail ({stopped})")
+            else:
+                reasons.append("interrupted" + (f" ({stopped})" if stopped else ""))
+        if self.crashed:
+            reasons.append(f"worker crashed while running {', '.join(self.crashed)}")
+        elif self.nodes_down:
+            reasons.append(f"worker crashed ({', '.join(self.nodes_down)})")
+        if self.collection_errors:
+            n = self.collection_errors
+            reasons.append(f"{n} collection error{'s' if n != 1 else ''}")
+        return "; ".join(reasons) or None
+
+    def problem(self, what: str, exc: BaseException | None = None) -> None:
+        """An error in behavetest's own machinery: one red line at the end, and the run fails."""
+        self.problems.append(f"behavetest: {what}" + (f": {_error_text(exc)}" if exc is not None else ""))
+        self.fail_session()
+
+    def fail_session(self) -> None:
+        if self.session is not None and self.session.exitstatus == 0:
+            self.session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter, exitstatus: int, config: pytest.Config):
@@ -318,45 +394,52 @@ class BehaveSession:
             return (yield)
         finally:
             if not self.is_worker and self.enabled:
-                self._write_summary(terminalreporter)
+                try:
+                    self._write_summary(terminalreporter)
+                except Exception as exc:
+                    self.problem("could not render the behavioral summary", exc)
+                for line in self.problems:
+                    terminalreporter.write_line(terminal_text(line, one_line=True), red=True)
 
     def _write_summary(self, terminalreporter) -> None:
         from ._report.summary import render
 
+        write = _TerminalLines(terminalreporter)
         terminalreporter.write_sep("=", "behavioral summary")
+        reason = self.incomplete_reason()
+        if reason is not None:
+            write(f"behavetest: INCOMPLETE RUN ({reason}): the results below cover only the tests that ran", red=True)
         if not self.results:
-            terminalreporter.write_line("no behavioral tests ran")
+            write("no behavioral tests ran")
             return
-        terminalreporter.write_line(render(self.results, details=self.details, slices=self.slices))
+        write(render(self.results, details=self.details, slices=self.slices))
         if self.discover:
             from ._measure.discover import render_discovery
 
-            terminalreporter.write_line("")
-            terminalreporter.write_line(render_discovery(self.discovery()))
+            write("")
+            write(render_discovery(self.discovery()))
         if self.slice_comparison is not None:
             from ._measure.slice_compare import render_slice_comparison
 
-            terminalreporter.write_line("")
-            terminalreporter.write_line(render_slice_comparison(self.slice_comparison))
+            write("")
+            write(render_slice_comparison(self.slice_comparison))
         for line in self.cache_lines():
-            terminalreporter.write_line(line)
+            write(line)
         if self.comparison is not None:
             from ._gate.regression import render_comparison
 
-            terminalreporter.write_line("")
+            write("")
             for line in render_comparison(self.comparison, str(self.baseline_dir)).splitlines():
-                terminalreporter.write_line(line, red=line.startswith("behavetest: REGRESSION"))
+                write(line, red=line.startswith("behavetest: REGRESSION"))
             if self.comparison["regressions"]:
                 if self.comparison["gate"]:
-                    terminalreporter.write_line(
-                        "behavetest: failing the session (exit code 1) because of the regression(s) above", red=True)
+                    write("behavetest: failing the session (exit code 1) because of the regression(s) above", red=True)
                 else:
-                    terminalreporter.write_line(
-                        "behavetest: not failing: --behave-update-baseline accepts these results as the new baseline")
+                    write("behavetest: not failing: --behave-update-baseline accepts these results as the new baseline")
         for line, red in self.baseline_messages:
-            terminalreporter.write_line(line, red=red)
+            write(line, red=red)
         for path in self.written:
-            terminalreporter.write_line(f"behavioral report written to {path}")
+            write(f"behavioral report written to {path}")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.is_worker and self.enabled:
@@ -365,29 +448,41 @@ class BehaveSession:
             self.config.workeroutput["behave_cache"] = cache.STATS.to_dict()
         if self.is_worker or not self.enabled:
             return
+        self.session = session
+        reason = self.incomplete_reason()
+        if reason is not None:
+            self.fail_session()
+        if self.comparison is not None:
+            self.comparison["complete"] = reason is None
         if self.update_baseline:
-            self._update_baseline(session)
+            try:
+                self._update_baseline(session, reason)
+            except Exception as exc:
+                self.problem("baseline not updated", exc)
         if self.json_path is None and self.html_path is None and self.md_path is None:
             return
         from ._report.writers import write_reports
 
-        document = self.document()
+        try:
+            document = self.document(incomplete_reason=reason)
+        except Exception as exc:
+            self.problem("could not assemble the behavioral report", exc)
+            return
         self.written, errors = write_reports(document, json_path=self.json_path, html_path=self.html_path,
                                              md_path=self.md_path)
-        if errors:
-            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-            for error in errors:
-                if reporter is not None:
-                    reporter.write_line(f"behavetest: {error}", red=True)
-            if session.exitstatus == 0:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        for error in errors:
+            self.problem(error)
 
-    def _update_baseline(self, session: pytest.Session) -> None:
+    def _update_baseline(self, session: pytest.Session, incomplete: str | None) -> None:
         """Merge this run's results into the baseline files (controller or serial process only)."""
         from ._gate.baseline import BaselineDir, BaselineError
 
-        if session.exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
-            self.baseline_messages.append(("behavetest: baseline not updated: the run was interrupted", True))
+        if incomplete is not None or session.exitstatus in (pytest.ExitCode.INTERRUPTED,
+                                                            pytest.ExitCode.INTERNAL_ERROR):
+            why = incomplete or "the run was interrupted"
+            self.baseline_messages.append((f"behavetest: baseline not updated: the run is incomplete ({why}); "
+                                           "nothing was written, run the whole selection again", True))
+            self.fail_session()
             return
         if not self.results:
             self.baseline_messages.append(("behavetest: baseline not updated: no behavioral tests ran", False))
@@ -396,8 +491,7 @@ class BehaveSession:
             written = BaselineDir(self.baseline_dir).update(self.results)
         except (BaselineError, OSError) as exc:
             self.baseline_messages.append((f"behavetest: baseline not updated: {exc}", True))
-            if session.exitstatus == 0:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            self.fail_session()
             return
         models = sorted({r["model"] for r in self.results})
         if written:
@@ -415,7 +509,7 @@ class BehaveSession:
             self._discovery = discover(self.results, q=self.discover_q).to_dict()
         return self._discovery
 
-    def document(self) -> dict[str, Any]:
+    def document(self, *, incomplete_reason: str | None = None) -> dict[str, Any]:
         from . import __version__
         from ._report.summary import sort_results, summarize
 
@@ -423,6 +517,8 @@ class BehaveSession:
         return {
             "schema_version": SCHEMA_VERSION,
             "behavetest_version": __version__,
+            "complete": incomplete_reason is None,
+            "incomplete_reason": incomplete_reason,
             "seed": self.seed,
             "summary": summarize(results),
             "tests": results,
@@ -430,6 +526,52 @@ class BehaveSession:
             **({"discovery": self.discovery()} if self.discover else {}),
             **({"slice_comparison": self.slice_comparison} if self.slice_comparison is not None else {}),
         }
+
+
+class _TerminalLines:
+    """Writes lines to the terminal with user-supplied control characters escaped."""
+
+    def __init__(self, terminalreporter) -> None:
+        self.reporter = terminalreporter
+
+    def __call__(self, text: str, **markup: bool) -> None:
+        for line in text.split("\n"):
+            self.reporter.write_line(terminal_text(line, one_line=True), **markup)
+
+
+def _is_behavioral(item: pytest.Item) -> bool:
+    return "behave" in getattr(item, "fixturenames", ()) or item.get_closest_marker("behave") is not None
+
+
+def _attach(report: pytest.TestReport, item: pytest.Item, results: list) -> None:
+    # Plain builtins with encodable strings only: the report travels to the xdist controller as is.
+    report.behave = plain([r.to_dict() for r in results])
+    # JUnit reads properties from the teardown report, which copies item.user_properties
+    # (on the worker, so this works under xdist too).
+    item.user_properties.extend(junit_properties(report.behave))
+
+
+def _safe_longrepr(report: pytest.TestReport) -> None:
+    """A failure text with lone surrogates (from the user's own assertion, say) cannot cross xdist's wire."""
+    text = str(report.longrepr)
+    if safe_text(text) is not text:
+        report.longrepr = safe_text(text)
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {safe_text(str(exc))}"
+
+
+def crashed_result(nodeid: str, message: str) -> dict[str, Any]:
+    """The error result standing for a behavioral test whose xdist worker died while running it."""
+    name = nodeid.rsplit("::", 1)[-1]
+    return {
+        "name": name, "nodeid": nodeid, "model": "(unknown: worker crashed)", "capability": "(unknown)",
+        "type": "?", "cases": 0, "failures": 0, "fail_rate": None, "ci": [0.0, 1.0], "not_applicable": 0,
+        "max_fail_rate": None, "status": "error", "seed": None, "expectation": "", "unique_inputs": 0,
+        "examples": [], "error": safe_text(message), "slices": {}, "cases_digest": "", "config": "",
+        "failing_cases": [],
+    }
 
 
 def _path_option(config: pytest.Config, name: str) -> Path | None:

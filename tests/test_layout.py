@@ -1,6 +1,6 @@
 """The package tree follows the flow of a run: no module imports a later stage, and no imports go in a circle.
 
-Stages, from the bottom: errors → model → perturb → cases and expect → measure → gate →
+Stages, from the bottom: text safety → errors → model → perturb → cases and expect → measure → gate →
 report and suites → the entry points (plugin, cli, checklist, notebook, the package itself).
 Stages of the same rank sit beside each other and do not import each other.
 """
@@ -15,6 +15,7 @@ import behavetest
 PACKAGE = Path(behavetest.__file__).parent
 
 RANKS = {
+    "_text": -1,
     "_errors": 0,
     "_model": 1,
     "perturb": 2,

@@ -419,6 +419,7 @@ def render_comparison(comparison: Mapping[str, Any], source: str) -> str:
     lines.extend(notes)
     lines.extend(regression_lines(comparison))
     n = len(comparison["regressions"])
-    lines.append(f"behavetest: {n} significant regression(s) against the baseline" if n else
-                 "behavetest: no significant regression against the baseline")
+    among = "" if comparison.get("complete", True) else " among the tests that ran (the run is incomplete)"
+    lines.append(f"behavetest: {n} significant regression(s) against the baseline{among}" if n else
+                 f"behavetest: no significant regression against the baseline{among}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model.prediction import Prediction
+from .._text import shorten
 from .stats import wilson
 
 PASS, FAIL, TRACKED, ERROR, NOT_APPLICABLE = "pass", "fail", "tracked", "error", "n/a"
@@ -40,8 +41,8 @@ def shown(value: Any) -> str:
     from collections.abc import Mapping
 
     if isinstance(value, Mapping):
-        return repr({k: _plain(v) for k, v in value.items()})
-    return repr(value)
+        return shorten(repr({k: _plain(v) for k, v in value.items()}))
+    return shorten(repr(value))
 
 
 def column_changes(before: Any, after: Any) -> str | None:
@@ -92,7 +93,7 @@ class Example:
         return out
 
     def __str__(self) -> str:
-        want = "" if self.expected is None else f" (expected {self.expected})"
+        want = "" if self.expected is None else f" (expected {shorten(str(self.expected))})"
         if self.perturbed_prediction is None:
             return f"{shown(self.input)} -> {self.prediction}{want}"
         if self.minimal_prediction is not None:

@@ -170,7 +170,14 @@ def _header(r: Report) -> str:
             f'<p class="meta">behavetest {esc(r.version)} \u00b7 schema {esc(r.schema_version)}{seed} \u00b7 '
             f'{len(r.models)} model{"s" if len(r.models) != 1 else ""} \u00b7 '
             f'{len(r.capabilities)} capabilit{"ies" if len(r.capabilities) != 1 else "y"} \u00b7 {n} tests</p>'
-            f'<p class="headline {cls}">{esc(headline)}</p><ul class="chips">{chips}</ul>{regressions}</header>')
+            f'{_incomplete(r)}<p class="headline {cls}">{esc(headline)}</p><ul class="chips">{chips}</ul>'
+            f'{regressions}</header>')
+
+
+def _incomplete(r: Report) -> str:
+    if not r.incomplete_text:
+        return ""
+    return f'<div class="alert" role="alert"><h2>\u26a0 {esc(r.incomplete_text)}</h2></div>'
 
 
 def _nav(r: Report, *, weak: bool = False) -> str:
@@ -345,7 +352,8 @@ def _baseline(r: Report, ids: _Ids) -> str:
     regs = b.get("regressions")
     n_regs = len(regs) if isinstance(regs, list) else len(regression_rows(b))
     verdict = (f'<p class="headline s-fail">{n_regs} significant regression{"s" if n_regs != 1 else ""}</p>' if n_regs
-               else '<p class="headline s-pass">No significant regression against the baseline</p>')
+               else '<p class="headline s-pass">No significant regression against the baseline'
+               + (' among the tests that ran (the run is incomplete)' if not r.complete else '') + '</p>')
     out = [f'<section id="baseline"><h2>Baseline comparison</h2>{verdict}'
            f'<p class="explain">{"; ".join(settings) + "." if settings else ""} Change is in percentage points (pp); '
            'p is the one-sided p-value for a regression (exact McNemar test when both runs saw the same cases, '

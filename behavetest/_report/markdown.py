@@ -96,7 +96,8 @@ def _headline(r: Report) -> list[str]:
     if r.seed is not None:
         meta.append(f"seed {md(r.seed)}")
     meta.append(f"behavetest {md(r.version)}")
-    return ["## Behavioral test report", "", head + (f" ({', '.join(parts)})" if parts else ""), "",
+    warning = [f"**\u26a0\ufe0f {md(r.incomplete_text)}**", ""] if r.incomplete_text else []
+    return ["## Behavioral test report", "", *warning, head + (f" ({', '.join(parts)})" if parts else ""), "",
             " \u00b7 ".join(meta), ""]
 
 
@@ -127,7 +128,8 @@ def _baseline(r: Report) -> list[str]:
         out += _table(["model", "capability", "test", "before", "now", "change", "p (Holm)" if holm else "p"], "lllrrrr",
                       rows) + [""]
     else:
-        out += [f"**Baseline:** no significant regression{where}.", ""]
+        among = " among the tests that ran (the run is incomplete)" if not r.complete else ""
+        out += [f"**Baseline:** no significant regression{among}{where}.", ""]
     others = [x for x in comparison_rows(b) if x["entry"].get("verdict") not in ("regressed", "not significant", None)]
     if others:
         rows = [[md(x["model"]), md(x["capability"]), md(x["test"]), pct(baseline_rate(x["entry"], "base")),

@@ -108,6 +108,16 @@ class Report:
     models: list[str] = field(default_factory=list)
     capabilities: list[str] = field(default_factory=list)
     slice_names: list[str] = field(default_factory=list)
+    complete: bool = True
+    incomplete_reason: str = ""
+
+    @property
+    def incomplete_text(self) -> str:
+        """The headline of an incomplete run (said before anything else), or ''."""
+        if self.complete:
+            return ""
+        reason = f" ({self.incomplete_reason})" if self.incomplete_reason else ""
+        return f"Incomplete run{reason}: the results cover only the tests that ran."
 
     def tests_of(self, model: str, capability: str | None = None) -> list[dict[str, Any]]:
         return [t for t in self.tests if t["model"] == model and (capability is None or t["capability"] == capability)]
@@ -195,6 +205,8 @@ def read_document(document: Mapping[str, Any]) -> Report:
         models=sorted(summary),
         capabilities=sorted({c for caps in summary.values() for c in caps}),
         slice_names=sorted({n for caps in slices.values() for ss in caps.values() for n in ss}),
+        complete=document.get("complete") is not False,
+        incomplete_reason=_text(document.get("incomplete_reason"), ""),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .._gate.baseline import write_text_atomic
+from .._text import safe_text
 
 FAILING_IDS_KEPT = 1000  # failing case identifiers per test in the JSON report; the rest are counted
 
@@ -37,7 +38,8 @@ def write_reports(
     """Write the requested reports; returns the paths written and one message per failure.
 
     The Markdown summary is also appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
-    A report that cannot be written never stops the others.
+    A report that cannot be rendered or written never stops the others. The document's
+    strings must be UTF-8 encodable (``_text.plain`` makes them so).
     """
     written: list[Path] = []
     errors: list[str] = []
@@ -49,6 +51,8 @@ def write_reports(
             write_text_atomic(path, render())
         except OSError as exc:
             errors.append(f"could not write the {what} report {path}: {exc}")
+        except Exception as exc:  # a rendering bug must fail the run, not pass for a written report
+            errors.append(f"could not render the {what} report {path}: {type(exc).__name__}: {safe_text(str(exc))}")
         else:
             written.append(path)
 
@@ -60,10 +64,11 @@ def write_reports(
     if md_path is not None:
         from .markdown import append_step_summary, render_markdown
 
-        markdown = render_markdown(document)
-        write(md_path, "Markdown", lambda: markdown)
-        try:
-            append_step_summary(markdown)
-        except OSError as exc:
-            errors.append(f"could not append to $GITHUB_STEP_SUMMARY: {exc}")
+        markdown: list[str] = []
+        write(md_path, "Markdown", lambda: markdown.append(render_markdown(document)) or markdown[0])
+        if markdown:
+            try:
+                append_step_summary(markdown[0])
+            except (OSError, UnicodeError) as exc:
+                errors.append(f"could not append to $GITHUB_STEP_SUMMARY: {exc}")
     return written, errors
