@@ -279,3 +279,47 @@ summary.render = broken
     done = _run(project, "--behave")
     assert done.returncode == 1, done.stdout
     assert "behavetest: could not render the behavioral summary: KeyError: 'planted'" in done.stdout
+
+
+def test_two_concurrent_baseline_updates_keep_both_sets_of_entries(project):
+    project.makeconftest(CONFTEST + """
+import behavetest._gate.baseline as baseline
+
+_write = baseline.write_text_atomic
+
+
+def slow_write(path, text):  # widen the window between reading the old file and replacing it
+    time.sleep(float(os.environ["WRITE_DELAY"]))
+    _write(path, text)
+
+
+baseline.write_text_atomic = slow_write
+""")
+    project.makepyfile(test_more="""
+        import behavetest as bt
+
+        def test_more(behave, model):
+            behave.mft(model, ["bad more"], expect=bt.expect.label("negative"), capability="More")
+    """)
+    command = [sys.executable, "-m", "pytest", *QUIET, "--behave-update-baseline"]
+    env = {**os.environ, "WRITE_DELAY": "3"}
+    processes = [subprocess.Popen([*command, target], cwd=project.path, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True) for target in ("test_ok.py", "test_more.py")]
+    outputs = [p.communicate(timeout=300)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    tests = json.loads((project.path / "behave_baselines" / "planted.json").read_text())["tests"]
+    assert sorted(tests) == sorted([f"test_ok.py::test_ok[{i}]::test_ok[{i}]" for i in range(4)]
+                                   + ["test_more.py::test_more::test_more"])
+    assert _leftovers(project.path) == []
+
+
+def test_an_update_waiting_too_long_for_the_lock_says_so(tmp_path):
+    from behavetest._gate.baseline import BaselineDir, BaselineError
+
+    directory = BaselineDir(tmp_path / "base")
+    result = {"nodeid": "t.py::t", "name": "t", "type": "MFT", "capability": "C", "config": "c", "cases": 1,
+              "failures": 0, "model": "m", "status": "pass"}
+    with directory.lock():
+        with pytest.raises(BaselineError, match="stayed locked by another run for 0.2 s"):
+            directory.update([result], timeout=0.2)
+    assert directory.update([result]) == [directory.path("m")]

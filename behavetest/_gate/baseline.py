@@ -26,7 +26,7 @@ A baseline file ``<dir>/<model>.json`` looks like::
 Tests are keyed by ``nodeid + "::" + name`` (one pytest test may declare several
 behavioral tests). Keys are sorted, counts are integers, there are no timestamps
 or machine details, so a baseline change reads well in a git diff. Standard
-library only: the ``behavetest`` command line uses this module too.
+library and ``filelock`` only: the ``behavetest`` command line uses this module too.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ BASELINE_SCHEMA_VERSION = 1
 BASELINE_FORMAT = "behavetest-baseline"
 RUN_SCHEMA_VERSION = 1
 DEFAULT_BASELINE_DIR = "behave_baselines"
+LOCK_NAME = ".behavetest.lock"
+LOCK_TIMEOUT = 300.0  # seconds an update waits for another run's update of the same directory
 REGENERATE = "regenerate it with `pytest --behave --behave-update-baseline` (after deleting or restoring the file)"
 
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -230,12 +232,32 @@ class BaselineDir:
         for path in sorted(self.directory.glob("*.json")):
             load_baseline_file(path)
 
-    def update(self, results: Iterable[Mapping[str, Any]]) -> list[Path]:
+    def lock(self, timeout: float = LOCK_TIMEOUT):
+        """An exclusive lock on the directory (``.behavetest.lock`` in it), for read-merge-write."""
+        from filelock import FileLock
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.directory / LOCK_NAME), timeout=timeout)
+
+    def update(self, results: Iterable[Mapping[str, Any]], *, timeout: float = LOCK_TIMEOUT) -> list[Path]:
         """Merge the results into the models' files; entries of tests that did not run are kept.
 
-        Errored results are not written (their entries stay as they were). Returns
-        the files whose content changed.
+        Errored results are not written (their entries stay as they were). The whole
+        read-merge-write holds the directory's lock, so concurrent updaters keep each
+        other's entries. Returns the files whose content changed.
         """
+        from filelock import Timeout
+
+        try:
+            with self.lock(timeout):
+                return self._update(results)
+        except Timeout:
+            raise BaselineError(
+                f"baseline directory {self.directory} stayed locked by another run for {timeout:g} s "
+                f"(lock file {self.directory / LOCK_NAME}); try again when it has finished"
+            ) from None
+
+    def _update(self, results: Iterable[Mapping[str, Any]]) -> list[Path]:
         written = []
         for model, entries in sorted(entries_by_model(results, keep_errors=False).items()):
             path = self.path(model)
