@@ -43,7 +43,6 @@ BASELINE_SCHEMA_VERSION = 1
 BASELINE_FORMAT = "behavetest-baseline"
 RUN_SCHEMA_VERSION = 1
 DEFAULT_BASELINE_DIR = "behave_baselines"
-LOCK_NAME = ".behavetest.lock"
 LOCK_TIMEOUT = 300.0  # seconds an update waits for another run's update of the same directory
 REGENERATE = "regenerate it with `pytest --behave --behave-update-baseline` (after deleting or restoring the file)"
 
@@ -232,12 +231,16 @@ class BaselineDir:
         for path in sorted(self.directory.glob("*.json")):
             load_baseline_file(path)
 
+    def lock_path(self) -> Path:
+        """The lock file of the directory: in the temporary folder, so the baseline folder holds only baselines."""
+        where = str(self.directory.resolve()).encode("utf-8", "surrogatepass")
+        return Path(tempfile.gettempdir()) / f"behavetest-baseline-{hashlib.blake2b(where, digest_size=8).hexdigest()}.lock"
+
     def lock(self, timeout: float = LOCK_TIMEOUT):
-        """An exclusive lock on the directory (``.behavetest.lock`` in it), for read-merge-write."""
+        """An exclusive lock on the directory (for every process on this machine), held for read-merge-write."""
         from filelock import FileLock
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.directory / LOCK_NAME), timeout=timeout)
+        return FileLock(str(self.lock_path()), timeout=timeout)
 
     def update(self, results: Iterable[Mapping[str, Any]], *, timeout: float = LOCK_TIMEOUT) -> list[Path]:
         """Merge the results into the models' files; entries of tests that did not run are kept.
@@ -254,7 +257,7 @@ class BaselineDir:
         except Timeout:
             raise BaselineError(
                 f"baseline directory {self.directory} stayed locked by another run for {timeout:g} s "
-                f"(lock file {self.directory / LOCK_NAME}); try again when it has finished"
+                f"(lock file {self.lock_path()}); try again when it has finished"
             ) from None
 
     def _update(self, results: Iterable[Mapping[str, Any]]) -> list[Path]:
