@@ -184,6 +184,8 @@ class BehaveSession:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node, error) -> None:
+        if error is not None:
+            self.nodes_down.append(str(getattr(getattr(node, "gateway", None), "id", node)))
         stats = getattr(node, "workeroutput", {}).get("behave_cache")
         if stats:
             self._add_cache_stats(stats)
@@ -350,11 +352,6 @@ class BehaveSession:
 
     def pytest_keyboard_interrupt(self, excinfo) -> None:
         self.interrupted = str(excinfo.value)
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node, error) -> None:
-        if error is not None:
-            self.nodes_down.append(str(getattr(getattr(node, "gateway", None), "id", node)))
 
     def incomplete_reason(self) -> str | None:
         """Why this run's results do not cover every selected test, or None for a complete run."""
