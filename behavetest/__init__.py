@@ -27,6 +27,7 @@ _EXPORTS = {
     "Model": "._model.model",
     "ModelError": "._errors",
     "NotApplicable": "._errors",
+    "NotApplicableToModel": "._errors",
     "Perturbation": ".perturb._perturbation",
     "Prediction": "._model.prediction",
     "Result": "._measure.result",
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from ._measure.discover import discover
     from .checklist import from_checklist
     from .checklist_release import load_checklist_suite
-    from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable
+    from ._errors import BehaveError, BehaviorFailed, DeclarationError, ModelError, NotApplicable, NotApplicableToModel
     from ._cases.lexicons import lexicon
     from ._model.model import Model
     from ._model.protocols import HttpProtocol

@@ -37,5 +37,15 @@ class NotApplicable(Exception):
     """
 
 
-for _cls in (BehaveError, DeclarationError, ModelError, BehaviorFailed, NotApplicable):
+class NotApplicableToModel(BehaveError):
+    """A suite test that expects a label the model does not have (a neutral test for a binary model).
+
+    Under pytest the test is skipped and the behavioral summary lists it: the reason
+    travels as the user property named :attr:`PROPERTY`.
+    """
+
+    PROPERTY = "behave_not_applicable"
+
+
+for _cls in (BehaveError, DeclarationError, ModelError, BehaviorFailed, NotApplicable, NotApplicableToModel):
     _cls.__module__ = "behavetest"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import BehaveError, BehaviorFailed
+from ._errors import BehaveError, BehaviorFailed, NotApplicableToModel
 from ._cases.generate import Generator
 from ._model.model import Model
 from ._measure.result import Result
@@ -14,9 +14,10 @@ from ._measure.runner import Behave
 class Run:
     """The results of :func:`run`: printable as the terminal summary, shown as HTML in Jupyter."""
 
-    def __init__(self, results: list[Result], seed: int) -> None:
+    def __init__(self, results: list[Result], seed: int, not_applicable: list[str] | None = None) -> None:
         self.results = results
         self.seed = seed
+        self.not_applicable = list(not_applicable or [])  # why each skipped suite test did not apply
 
     def document(self) -> dict[str, Any]:
         """The same JSON document ``pytest --behave --behave-json`` writes."""
@@ -32,7 +33,8 @@ class Run:
     def __str__(self) -> str:
         from ._report.summary import render
 
-        return render(self.document()["tests"], details=True)
+        text = render(self.document()["tests"], details=True)
+        return "\n".join([text, *self.not_applicable]) if self.not_applicable else text
 
     def _repr_html_(self) -> str:
         from ._report.html import render_html
@@ -58,6 +60,7 @@ def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) ->
     _, built_tests = build_suite(find_suite(suite))
     generator = _generators.setdefault(seed, Generator(seed=seed))  # cases are reused across calls
     results: list[Result] = []
+    not_applicable: list[str] = []
     for built in built_tests:
         behave = Behave(test_name=built.test.name, nodeid=f"{built.suite.path}::{built.test.name}",
                         generator=generator, record=results.append, shrink_budget=shrink_budget,
@@ -65,7 +68,9 @@ def run(suite: str, model: Model, *, seed: int = 0, shrink_budget: int = 200) ->
         before = len(results)
         try:
             built.run(behave, model)
+        except NotApplicableToModel as exc:
+            not_applicable.append(str(exc))
         except (BehaviorFailed, BehaveError):
             if len(results) == before:  # failed before measuring: a declaration error, not a result
                 raise
-    return Run(results, seed)
+    return Run(results, seed, not_applicable)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ._errors import NotApplicableToModel
 from ._gate.baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
 from ._text import plain, safe_text, terminal_text
 from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
@@ -137,6 +138,7 @@ class BehaveSession:
         self.slice_comparison: dict[str, Any] | None = None
         self.details = bool(config.getoption("behave_details") or config.getoption("verbose") > 0)
         self.results: list[dict[str, Any]] = []
+        self.not_applicable: list[str] = []  # suite tests skipped as not applicable to the model, and why
         self.written: list[Path] = []
         self.problems: list[str] = []  # errors in behavetest itself: each is one red line and fails the run
         self.collection_errors = 0
@@ -337,6 +339,9 @@ class BehaveSession:
             return
         if report.when == "call":
             self.results.extend(getattr(report, "behave", None) or ())
+            if report.skipped:
+                self.not_applicable += [why for key, why in report.user_properties
+                                        if key == NotApplicableToModel.PROPERTY]
         elif report.when == "setup" and getattr(report, "behave_test", False):
             self.behavioral.add(report.nodeid)
         elif report.when == "teardown":
@@ -406,10 +411,14 @@ class BehaveSession:
         reason = self.incomplete_reason()
         if reason is not None:
             write(f"behavetest: INCOMPLETE RUN ({reason}): the results below cover only the tests that ran", red=True)
+        skipped = [f"behavetest: skipped, {why}" for why in sorted(self.not_applicable)]
         if not self.results:
-            write("no behavioral tests ran")
+            for line in ["no behavioral tests ran", *skipped]:
+                write(line)
             return
         write(render(self.results, details=self.details, slices=self.slices))
+        for line in skipped:
+            write(line)
         if self.discover:
             from ._measure.discover import render_discovery
 

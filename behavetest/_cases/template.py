@@ -494,7 +494,10 @@ def _fill(parts: list, fills: dict[str, Any]) -> str:
             pieces.append(part)
             continue
         value = fills[part.name]
-        pieces.append(str(value) if part.article is None else with_article(value, part.article == "A"))
+        text = str(value) if part.article is None else with_article(value, part.article == "A")
+        if text.startswith("the ") and not "".join(pieces).strip(" \"'("):  # "the Netherlands" opening a sentence
+            text = "The" + text[3:]
+        pieces.append(text)
     return "".join(pieces)
 
 

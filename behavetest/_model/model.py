@@ -188,6 +188,11 @@ class Model:
         return f"Model(name={self.name!r}, labels={self._labels!r}, batch_size={self.batch_size})"
 
     @property
+    def declared_labels(self) -> list[Any] | None:
+        """The labels given with ``labels=`` (or an estimator's ``classes_``); None when they are only seen."""
+        return list(self._labels) if self._fixed_labels else None
+
+    @property
     def labels(self) -> list[Any] | None:
         """The declared labels, or those seen so far for label models declared without them."""
         return self._labels

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from .. import expect as _expect
 from .. import perturb as _perturb
-from .._errors import BehaveError, DeclarationError
+from .._errors import BehaveError, DeclarationError, NotApplicableToModel
 from .._model.model import Model
 from ..perturb._perturbation import Perturbation, as_perturbation
 from .loader import Suite, SuiteError, SuiteTest, load_suite
@@ -157,17 +157,38 @@ class BuiltTest:
             built = one if built is None else built + one
         return built
 
+    def expected_labels(self, inputs: Any) -> list[Any]:
+        """The labels this test names: its expectation's, its ``labels:``, or its template cases'."""
+        named = list(getattr(self.expect, "labels", None) or ())
+        if getattr(self.expect, "label", None) is not None:
+            named.append(self.expect.label)
+        if self.test.type == "MFT" and self.expect is None:
+            named += list(self.test.labels or getattr(inputs, "labels", None) or ())
+        return list(dict.fromkeys(named))
+
     def run(self, behave: Any, model: Model) -> Any:
-        """Run the test with a ``Behave`` object against ``model``; returns its ``Result``."""
+        """Run the test with a ``Behave`` object against ``model``; returns its ``Result``.
+
+        Raises :class:`NotApplicableToModel`, before measuring anything, when the test
+        expects a label that the model's declared labels do not include.
+        """
         __tracebackhide__ = True
         t = self.test
+        inputs = self.inputs()
+        declared = model.declared_labels
+        missing = [lab for lab in self.expected_labels(inputs) if declared is not None and lab not in declared]
+        if missing:
+            raise NotApplicableToModel(
+                f"not applicable to model {model.name!r}: {t.name} expects the label "
+                f"{', '.join(map(repr, missing))}, which the model does not have (its labels: {declared!r})"
+            )
         slices = {name: resolve(ref, base=self.base) if isinstance(ref, str) else ref
                   for name, ref in self.slice_refs.items()}
         common = dict(capability=t.capability, name=t.name, max_fail_rate=t.max_fail_rate, slices=slices or None)
         if t.type == "MFT":
-            return behave.mft(model, self.inputs(), expect=self.expect, labels=t.labels, **common)
+            return behave.mft(model, inputs, expect=self.expect, labels=t.labels, **common)
         method = behave.inv if t.type == "INV" else behave.dir
-        return method(model, self.inputs(), perturb=self.perturb, expect=self.expect, samples=t.samples, **common)
+        return method(model, inputs, perturb=self.perturb, expect=self.expect, samples=t.samples, **common)
 
 
 def build_suite(path: Path | str) -> tuple[Suite, list[BuiltTest]]:
@@ -236,7 +257,11 @@ class SuiteFile(pytest.File):
 def _test_function(built: BuiltTest) -> Callable[..., None]:
     def behavioral_suite_test(behave: Any, request: pytest.FixtureRequest) -> None:
         __tracebackhide__ = True
-        built.run(behave, _suite_model(request, built))
+        try:
+            built.run(behave, _suite_model(request, built))
+        except NotApplicableToModel as exc:  # a skip the behavioral summary lists (see plugin.py)
+            request.node.user_properties.append((NotApplicableToModel.PROPERTY, str(exc)))
+            pytest.skip(str(exc))
 
     behavioral_suite_test.built = built  # type: ignore[attr-defined]
     return behavioral_suite_test

@@ -174,14 +174,50 @@ def cities(country: str | Sequence[str] | None = None) -> Perturbation:
 def countries() -> Perturbation:
     """A country swapped for another, everywhere: ``"made in Italy"`` -> ``"made in Albania"``.
 
-    Country names are Faker's English ones. Shrinks towards the first country in
-    the text and the first replacement alphabetically.
+    Countries are the ``country`` lexicon's: current countries, with the article
+    English gives some of them, which the swap adds or drops: ``"from Italy"`` ->
+    ``"from the Netherlands"``, ``"The Bahamas are"`` -> ``"Kenya are"``. Needs no
+    extra package. Shrinks towards the first country in the text and the first
+    replacement alphabetically.
     """
-    require("countries", "faker")
 
     def strategy(value: Any):
         text = _text(value, "countries")
-        pool = res.countries("countries")
-        return _swap([(c, pool) for c in _find(text, pool)], text)
+        found = list(dict.fromkeys(m.group(2) for m in _country_pattern().finditer(text)))
+        if not found:
+            return None
+
+        @st.composite
+        def draw_swap(draw: Callable) -> str:
+            bare = found[draw(st.integers(0, len(found) - 1))]
+            others = [c for c in _country_pool() if _bare(c) != bare]
+            new = others[draw(st.integers(0, len(others) - 1))]
+            return _country_pattern().sub(lambda m: _with_article(new, m, text) if m.group(2) == bare else m.group(),
+                                          text)
+
+        return draw_swap()
 
     return Perturbation(strategy, name="countries()", key=("countries",))
+
+
+def _bare(country: str) -> str:
+    return country[4:] if country.startswith("the ") else country
+
+
+@functools.cache
+def _country_pool() -> tuple[str, ...]:
+    return tuple(sorted(res.current_countries(), key=lambda c: _bare(c).casefold()))
+
+
+@functools.cache
+def _country_pattern() -> re.Pattern:
+    """Any country, with the article before it if there is one; longer names first ("Equatorial Guinea")."""
+    names = sorted((_bare(c) for c in _country_pool()), key=len, reverse=True)
+    return re.compile(r"(?<![\w'\u2019@#-])(?:([Tt]he) )?(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
+def _with_article(new: str, match: re.Match, text: str) -> str:
+    if not new.startswith("the "):
+        return new
+    capital = match.group(1) == "The" or (match.group(1) is None and _sentence_start(text, match.start()))
+    return ("The" if capital else "the") + new[3:]

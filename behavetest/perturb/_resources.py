@@ -174,3 +174,12 @@ def countries(what: str = "countries") -> tuple[str, ...]:
     """English country names from Faker, without the parenthesised official forms, sorted."""
     provider = _faker(what, "address", "en")
     return tuple(sorted({c for c in provider.countries if _PLACE.fullmatch(c)}))
+
+
+@functools.cache
+def current_countries() -> tuple[str, ...]:
+    """behavetest's own list of current countries ("the Netherlands"): the ``country`` lexicon of data/lexicons.json."""
+    from importlib import resources
+
+    data = json.loads(resources.files("behavetest").joinpath("data/lexicons.json").read_text(encoding="utf-8"))
+    return tuple(data["lexicons"]["country"]["values"])
