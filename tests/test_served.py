@@ -246,6 +246,35 @@ def test_llm_answer_that_is_not_a_label_names_input_and_answer(server):
     assert f"for the input {TEXTS[0]!r}" in message
 
 
+def test_openai_chat_as_a_text_model_answers_with_the_reply(server, reference):
+    model = bt.Model.http(server.url + "/v1", protocol="openai-chat", model="vader-chat", output="text",
+                          prompt="Text: {input}", backoff=0.01)
+    assert model.kind == "text" and model.labels is None
+    body = model._target.protocol.request(["Great."])
+    assert "logprobs" not in body and body["temperature"] == 0 and body["max_tokens"] == 256
+    preds = model.predict(TEXTS)
+    assert list(preds.answer) == [LABELS[i].capitalize() for i in reference.argmax(axis=1)]
+    server.faults([{"answer": "It's hard to say, maybe mixed?"}])
+    assert list(model.predict(["Not in the cache: a fresh input."]).answer) == ["It's hard to say, maybe mixed?"]
+
+
+def test_a_served_text_model_is_judged_by_answer_expectations(server):
+    model = bt.Model.http(server.url + "/v1", protocol="openai-chat", model="vader-chat", output="text",
+                          prompt="Text: {input}", backoff=0.01, name="vader-llm")
+    behave = bt.Behave(test_name="served_text")
+    result = behave.mft(model, ["I love this film.", "It is a movie.", "Worst acting ever."],
+                        expect=bt.expect.answer(one_of=["positive", "negative"]), capability="Vocabulary")
+    assert (result.failures, result.cases) == (1, 3)
+    assert result.examples[0].prediction.answer == "Neutral"
+    same = behave.inv(model, ["I love this film."], perturb=bt.perturb.append(" Really."), capability="Robustness")
+    assert same.cases == 1 and same.failures == 0
+
+
+def test_openai_chat_classifier_still_needs_labels(server):
+    with pytest.raises(bt.DeclarationError, match="or output='text'"):
+        bt.Model.http(server.url + "/v1", protocol="openai-chat", model="vader-chat", prompt=PROMPT)
+
+
 def test_llm_answer_is_parsed_leniently(server):
     server.faults([{"answer": "  \"Negative.\"  "}])
     preds = _chat(server, logprobs=False).predict(["Lovely!"])

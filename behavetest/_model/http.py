@@ -92,6 +92,7 @@ class HttpClient:
         env_headers: Mapping[str, str] | None = None,
         api_key_env: str | None = None,
         model: str | None = None,
+        output: str | None = None,
         **options: Any,
     ) -> None:
         if isinstance(protocol, str):
@@ -101,7 +102,7 @@ class HttpClient:
                     f"unknown protocol {protocol!r}; use one of {sorted(BUILTIN)} or a bt.HttpProtocol(request=..., response=...)"
                 )
             try:
-                protocol = factory(labels=labels, model=model, **options)
+                protocol = factory(labels=labels, model=model, output=output, **options)
             except (TypeError, ValueError) as exc:
                 raise DeclarationError(f"bt.Model.http({public_url(url)!r}): {exc}") from None
         elif not isinstance(protocol, HttpProtocol):
@@ -119,6 +120,7 @@ class HttpClient:
         self.url = _with_path(url, protocol.path)
         self.name = name
         self.model = model
+        self.output = output
         size = batch_size if batch_size is not None else DEFAULT_BATCH
         self.batch_size = min(size, protocol.max_batch) if protocol.max_batch else size
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
@@ -139,7 +141,7 @@ class HttpClient:
 
     def behave_fingerprint(self) -> tuple:
         """What identifies the served model for the prediction cache (never the credentials)."""
-        return ("http", public_url(self.url), self.protocol.name, self.model)
+        return ("http", public_url(self.url), self.protocol.name, self.model, self.output)
 
     def where(self) -> str:
         return f"served model {self.name!r} ({self.protocol.name}, POST {public_url(self.url)})"

@@ -162,9 +162,13 @@ class Model:
         api_key_env: str | None = None,
         model: str | None = None,
         version: str | None = None,
+        output: str | None = None,
         **options: Any,
     ) -> "Model":
         """A model served over HTTP: ``protocol`` is "mlflow", "open-inference", "openai-chat" or a bt.HttpProtocol.
+
+        ``output="text"`` or ``"ranking"`` declares what the server answers, as for ``bt.Model``
+        (with "openai-chat", ``output="text"`` takes the reply itself as the answer).
 
         Batches of ``batch_size`` inputs go out ``concurrency`` at a time; connection errors,
         timeouts, 429 and 5xx answers are retried ``retries`` times with exponential backoff
@@ -178,9 +182,9 @@ class Model:
         client = HttpClient(url, protocol=protocol, labels=labels, name=name or model or public_url(url),
                             batch_size=batch_size, concurrency=concurrency, timeout=timeout, retries=retries,
                             headers=headers, env_headers=env_headers, api_key_env=api_key_env, model=model,
-                            **options)
+                            output=output, **options)
         outer = max(1024, client.batch_size * client.concurrency * 8)
-        return cls(client, labels=labels, name=client.name, batch_size=outer, version=version)
+        return cls(client, labels=labels, name=client.name, batch_size=outer, version=version, output=output)
 
     def __repr__(self) -> str:
         if self._kind in OUTPUTS:

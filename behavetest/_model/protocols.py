@@ -145,38 +145,33 @@ def open_inference(*, model: str | None = None, input_name: str = "text", output
 
 def openai_chat(*, model: str | None = None, labels: Sequence[Any] | None = None, prompt: str | None = None,
                 system: str | None = None, logprobs: bool | None = None, top_logprobs: int = 5,
-                max_tokens: int = 8, **_: Any) -> HttpProtocol:
-    """An OpenAI-compatible ``/chat/completions`` endpoint used as a prompted classifier (one input per request).
+                max_tokens: int | None = None, output: str | None = None, **_: Any) -> HttpProtocol:
+    """An OpenAI-compatible ``/chat/completions`` endpoint (one input per request), as a prompted classifier
+    or, with ``output="text"``, as a model whose answer is its reply.
 
-    ``prompt`` contains ``{input}`` (and may contain ``{labels}``); the answer is matched to
-    a label ignoring case, surrounding spaces, quotes and final punctuation. With
+    ``prompt`` contains ``{input}`` (and may contain ``{labels}``). A classifier's answer is
+    matched to a label ignoring case, surrounding spaces, quotes and final punctuation; with
     ``logprobs`` (on unless ``False``) the first answer token's ``top_logprobs`` give
-    probabilities over the labels; without them the model returns labels.
+    probabilities over the labels, without them the model returns labels. A text model's
+    reply is the answer as it came (``max_tokens`` defaults to 8 for labels, 256 for text).
     """
+    if output == "text":
+        return _openai_text(model=model, prompt=prompt, system=system, max_tokens=max_tokens or 256)
     if labels is None or len(labels) < 2:
-        raise ValueError("protocol 'openai-chat' needs labels=[...] (at least two) to parse answers into")
-    if not prompt or "{input}" not in prompt:
-        raise ValueError("protocol 'openai-chat' needs prompt='... {input} ...' (a template with {input})")
-    if not model:
-        raise ValueError("protocol 'openai-chat' needs model='<model name>' as the endpoint expects it")
+        raise ValueError("protocol 'openai-chat' needs labels=[...] (at least two) to parse answers into, "
+                         "or output='text' for a model whose reply is the answer")
+    _check_chat(model, prompt)
     names = [str(lab) for lab in labels]
     listed = ", ".join(names)
 
     def request(batch: list) -> Any:
-        text = prompt.replace("{labels}", listed).replace("{input}", str(batch[0]))
-        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": text}]
-        body = {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+        body = _chat_request(model, prompt.replace("{labels}", listed), system, batch[0], max_tokens or 8)
         if logprobs is not False:
             body.update(logprobs=True, top_logprobs=top_logprobs)
         return body
 
     def response(body: Any, batch: list) -> Sequence[Any]:
-        choices = _field(body, "choices")
-        if not isinstance(choices, list) or not choices:
-            raise ProtocolError("'choices' is not a non-empty list")
-        answer = _field(choices[0], "message", "content")
-        if not isinstance(answer, str):
-            raise ProtocolError(f"the answer is {type(answer).__name__}, not text")
+        choices, answer = _chat_answer(body)
         label = parse_label(answer, names)
         if label is None:
             raise ProtocolError(
@@ -189,6 +184,41 @@ def openai_chat(*, model: str | None = None, labels: Sequence[Any] | None = None
                 raise ProtocolError("the response has no logprobs; pass logprobs=False to use the answers as labels")
             return [labels[label]]
         return [label_probabilities(tokens[0].get("top_logprobs") or [], names, label)]
+
+    return HttpProtocol(request, response, path="/chat/completions", name="openai-chat", max_batch=1)
+
+
+def _check_chat(model: str | None, prompt: str | None) -> None:
+    if not prompt or "{input}" not in prompt:
+        raise ValueError("protocol 'openai-chat' needs prompt='... {input} ...' (a template with {input})")
+    if not model:
+        raise ValueError("protocol 'openai-chat' needs model='<model name>' as the endpoint expects it")
+
+
+def _chat_request(model: str, prompt: str, system: str | None, value: Any, max_tokens: int) -> dict:
+    text = prompt.replace("{input}", str(value))
+    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": text}]
+    return {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+
+
+def _chat_answer(body: Any) -> tuple[list, str]:
+    choices = _field(body, "choices")
+    if not isinstance(choices, list) or not choices:
+        raise ProtocolError("'choices' is not a non-empty list")
+    answer = _field(choices[0], "message", "content")
+    if not isinstance(answer, str):
+        raise ProtocolError(f"the answer is {type(answer).__name__}, not text")
+    return choices, answer
+
+
+def _openai_text(*, model: str | None, prompt: str | None, system: str | None, max_tokens: int) -> HttpProtocol:
+    _check_chat(model, prompt)
+
+    def request(batch: list) -> Any:
+        return _chat_request(model, prompt, system, batch[0], max_tokens)
+
+    def response(body: Any, batch: list) -> Sequence[Any]:
+        return [_chat_answer(body)[1]]
 
     return HttpProtocol(request, response, path="/chat/completions", name="openai-chat", max_batch=1)
 
