@@ -13,9 +13,11 @@ controls the false-discovery rate at ``q`` over every candidate of every test of
 the run. Candidates that could not reach ``p <= q`` even if all their cases failed
 (Tarone's minimum attainable p-value, which depends only on their size) are not
 counted. Pruning never drops a candidate from that count: a conjunction whose parts
-have too few failures to make it significant, or whose failure rate is not
-``min_effect`` above the rest, is counted but its p-value is not computed
-(it cannot be reported), which only makes the adjustment conservative.
+have too few failures to make it significant, one that fails no more often than
+each of its parts (SliceLine's bound: it is a subset of a larger slice at least as
+weak), or one whose failure rate is not ``min_effect`` above the rest, is counted
+but its p-value is not computed (it cannot be reported), which only makes the
+adjustment conservative.
 
 Findings: the significant slices of a test are ranked by the lower end of their
 failure rate's 95% Wilson interval; a slice sharing failing cases with a
@@ -127,6 +129,40 @@ def _popcount(a: np.ndarray) -> np.ndarray:
 _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
+class Packed:
+    """Case sets as packed bits (eight cases a byte): the masks of thousands of slices stay cheap."""
+
+    def __init__(self, masks: np.ndarray) -> None:
+        self.n = masks.shape[0]
+        self.atoms = np.packbits(masks, axis=0).T.copy()  # (atoms, bytes)
+
+    def of(self, atoms: Sequence[int]) -> np.ndarray:
+        out = self.atoms[atoms[0]].copy()
+        for a in atoms[1:]:
+            out &= self.atoms[a]
+        return out
+
+    def pack(self, mask: np.ndarray) -> np.ndarray:
+        return np.packbits(mask)
+
+    def unpack(self, bits: np.ndarray) -> np.ndarray:
+        return np.unpackbits(bits, count=self.n).astype(bool)
+
+
+def count(bits: np.ndarray) -> int:
+    return int(_popcount(bits).sum())
+
+
+def wilson_low(f: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The lower ends of 95% Wilson intervals, vectorised (as :func:`wilson`)."""
+    from .stats import Z95
+
+    f, n = np.asarray(f, dtype=float), np.maximum(np.asarray(n, dtype=float), 1)
+    p, z2 = f / n, Z95 * Z95
+    low = (p + z2 / (2 * n) - Z95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
+    return np.where(f == 0, 0.0, np.maximum(low, 0.0))
+
+
 def enumerate_slices(x: np.ndarray, conditions: Sequence[Condition], min_support: int,
                      subsets: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Every candidate: single atoms and pairs of atoms (smaller than both parts, on different fields).
@@ -164,11 +200,28 @@ def _candidates(test: _Test, q: float, min_support: int, min_effect: float, logf
     floor = _failure_floor(F, N, q, logfact)
     rest_rate = (F - f) / np.maximum(N - n, 1)
     effect = f / np.maximum(n, 1) - rest_rate
-    ranked = np.flatnonzero(testable & (f >= floor) & (effect >= min_effect))
+    ranked = np.flatnonzero(testable & (f >= floor) & (effect >= min_effect) & _beats_parts(members, n, f))
     p = hypergeom_sf_many(f[ranked], n[ranked], F, N, logfact)
     # Only p <= q can be rejected, and those rank before every other p: the rest need only be counted.
     ranked, p = ranked[p <= q], p[p <= q]
     test.ranked = [(atoms_of(members[i]), int(n[i]), int(f[i]), float(pv)) for i, pv in zip(ranked.tolist(), p.tolist())]
+
+
+def _beats_parts(members: np.ndarray, n: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """A pair is worth reporting only if it fails more often than each of its parts (SliceLine's pruning).
+
+    Otherwise it is a subset of a part that is at least as weak and larger, which is
+    where it would be listed anyway; it still counts in the adjustment.
+    """
+    singles = members[:, 1] < 0
+    rate = f / np.maximum(n, 1)
+    single_rate = np.zeros(int(singles.sum()))
+    single_rate[members[singles, 0]] = rate[singles]
+    out = np.ones(len(n), dtype=bool)
+    pairs = ~singles
+    i, j = members[pairs, 0], members[pairs, 1]
+    out[pairs] = (rate[pairs] > single_rate[i]) & (rate[pairs] > single_rate[j])
+    return out
 
 
 def _different_fields(conditions: Sequence[Condition], i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -281,33 +334,49 @@ def _slice_stats(mask: np.ndarray, failed: np.ndarray) -> dict[str, Any]:
 
 def _findings(test: _Test, chosen: list) -> list[dict[str, Any]]:
     failed = test.failed
-    items = [candidate_item(test.conditions, test.masks, atoms, wilson(f, n)[0], p=p, p_adjusted=adj)
-             for atoms, n, f, p, adj in chosen]
-    heads = group(items, failed, lambda mask: hypergeom_sf(int((mask & failed).sum()), int(mask.sum()),
-                                                           int(failed.sum()), len(failed)))
+    packed = Packed(test.masks)
+    failed_bits = packed.pack(failed)
+    total_failed = int(failed.sum())
+    scores = wilson_low([c[2] for c in chosen], [c[1] for c in chosen]).tolist()
+    items = [candidate_item(test.conditions, packed, atoms, score, n=n, p=p, p_adjusted=adj)
+             for (atoms, n, f, p, adj), score in zip(chosen, scores)]
+    heads = group(items, failed_bits, lambda bits: hypergeom_sf(count(bits & failed_bits), count(bits),
+                                                                total_failed, len(failed)))
     out = []
     for rank, head in enumerate(heads, 1):
+        mask = packed.unpack(head["mask"])
         entry = {**test.key, "rank": rank, "slice": head["text"],
                  "predicate": [c.to_dict() for c in head["conditions"]],
-                 **_slice_stats(head["mask"], failed), "p": head["p"], "p_adjusted": head["p_adjusted"],
-                 "examples": _examples(test, head["mask"]),
-                 "related": related_entries(head, lambda m: {"failures": int((m & failed).sum())}),
+                 **_slice_stats(mask, failed), "p": head["p"], "p_adjusted": head["p_adjusted"],
+                 "examples": _examples(test, mask),
+                 "related": related_entries(head, lambda m: {"failures": count(m & failed_bits)}),
                  "related_count": head["related_count"]}
         entry["fail_rate"] = entry["failures"] / entry["cases"]
         out.append(entry)
     return out
 
 
-def candidate_item(conditions: Sequence[Condition], masks: np.ndarray, atoms: tuple[int, ...], score: float,
-                   **extra: Any) -> dict[str, Any]:
-    conds = tuple(conditions[a] for a in atoms)
-    mask = np.logical_and.reduce([masks[:, a] for a in atoms])
-    return {"conditions": conds, "mask": mask, "score": score, "n": int(mask.sum()), "text": conjunction_text(conds),
-            **extra}
+def candidate_item(conditions: Sequence[Condition], packed: Packed, atoms: tuple[int, ...], score: float, *,
+                   n: int, **extra: Any) -> dict[str, Any]:
+    """A significant slice for :func:`group`; its ``mask`` is packed (see :class:`Packed`)."""
+    return _Item(conditions=tuple(conditions[a] for a in atoms), mask=packed.of(atoms), score=score, n=n,
+                 atoms=atoms, **extra)
+
+
+class _Item(dict):
+    """A slice under consideration; its text is made only when shown (thousands may be significant)."""
+
+    def __missing__(self, key: str) -> Any:
+        if key == "text":
+            self["text"] = conjunction_text(self["conditions"])
+            return self["text"]
+        raise KeyError(key)
 
 
 def group(items: list[dict[str, Any]], key_rows: np.ndarray, p_of: Any) -> list[dict[str, Any]]:
     """Significant slices as findings: ranked by score; one sharing ``key_rows`` cases with a better one goes under it.
+
+    Masks and ``key_rows`` are packed bits (:class:`Packed`).
 
     "Sharing" is with the finding's own cases or with those of a slice already under it,
     so the parts of one weak region end up in one finding even when they are disjoint.
@@ -315,7 +384,7 @@ def group(items: list[dict[str, Any]], key_rows: np.ndarray, p_of: Any) -> list[
     Findings differing only in one categorical value are then merged (``p_of(mask)``
     gives the merged slice's raw p-value).
     """
-    items = sorted(items, key=lambda d: (-d["score"], len(d["conditions"]), -d["n"], d["text"]))
+    items = sorted(items, key=lambda d: (-d["score"], len(d["conditions"]), -d["n"], d["atoms"]))
     heads: list[dict[str, Any]] = []
     for item in items:
         keys = item["mask"] & key_rows
@@ -334,7 +403,7 @@ def group(items: list[dict[str, Any]], key_rows: np.ndarray, p_of: Any) -> list[
 
 def related_entries(head: Mapping[str, Any], counts: Any) -> list[dict[str, Any]]:
     return [{"relation": rel, "slice": it["text"], "predicate": [c.to_dict() for c in it["conditions"]],
-             "cases": int(it["mask"].sum()), **counts(it["mask"]), "p_adjusted": it["p_adjusted"]}
+             "cases": count(it["mask"]), **counts(it["mask"]), "p_adjusted": it["p_adjusted"]}
             for rel, it in head["related"]]
 
 
@@ -364,7 +433,7 @@ def _merge_values(heads: list[dict[str, Any]], p_of: Any) -> list[dict[str, Any]
         others = [c for c in parts[0]["conditions"] if not (c.field == field and c.op == "==")]
         values = tuple(next(c.value for c in p["conditions"] if c.field == field and c.op == "==") for p in parts)
         conds = (*others, Condition(field, "in", values))
-        mask = np.logical_or.reduce([p["mask"] for p in parts])
+        mask = np.bitwise_or.reduce([p["mask"] for p in parts])
         related = [("part", p) for p in parts] + [r for p in parts for r in p["related"]]
         count = len(parts) + sum(p["related_count"] for p in parts)
         head = {"conditions": conds, "mask": mask, "text": conjunction_text(conds), "related": related[:RELATED],
@@ -376,7 +445,8 @@ def _merge_values(heads: list[dict[str, Any]], p_of: Any) -> list[dict[str, Any]
         out.append(head)
     for idx, head in enumerate(heads):
         if idx not in merged_into:
-            out.append({**head, "position": idx})
+            head["position"] = idx
+            out.append(head)
     out.sort(key=lambda h: h["position"])
     return out
 

@@ -39,11 +39,18 @@ def category(values: Sequence[Any]) -> dict[str, Any]:
     index: dict[Any, int] = {}
     codes = []
     for v in values:
-        if _missing(v):
+        kind = type(v)
+        if kind is str or kind is int or kind is bool:  # the common cases, without conversion
+            key = v
+        elif _missing(v):
             codes.append(-1)
             continue
-        key = _builtin(v)
-        codes.append(index.setdefault(key, len(index)))
+        else:
+            key = _builtin(v)
+        code = index.get(key)
+        if code is None:
+            code = index[key] = len(index)
+        codes.append(code)
     return {"kind": CATEGORY, "values": list(index), "codes": codes}
 
 
@@ -67,15 +74,19 @@ def _builtin(v: Any) -> Any:
     return str(v)
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-
-
 def _field(values: list[Any]) -> dict[str, Any]:
-    present = [v for v in values if not _missing(v)]
-    if present and all(_is_number(v) for v in present) and len(set(present)) > MAX_NUMBER_CATEGORIES:
-        return number(values)
+    kinds = {type(v) for v in values}
+    numeric = kinds <= {int, float, type(None)} or (
+        all(k is type(None) or _is_number_type(k) for k in kinds))
+    if numeric and (kinds - {type(None)}):
+        distinct = {v for v in values if v is not None and v == v}
+        if len(distinct) > MAX_NUMBER_CATEGORIES:
+            return number(values)
     return category(values)
+
+
+def _is_number_type(kind: type) -> bool:
+    return issubclass(kind, (int, float, np.integer, np.floating)) and not issubclass(kind, (bool, np.bool_))
 
 
 def case_columns(

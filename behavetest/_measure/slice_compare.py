@@ -23,10 +23,10 @@ import numpy as np
 
 from .._errors import BehaveError
 from .._model.keys import set_digest
-from .discover import (DEFAULT_MIN_EFFECT, DEFAULT_MIN_SUPPORT, DEFAULT_Q, EXAMPLES, _atoms, _p, _results, atoms_of,
-                       candidate_item, enumerate_slices, group, related_entries)
+from .discover import (DEFAULT_MIN_EFFECT, DEFAULT_MIN_SUPPORT, DEFAULT_Q, EXAMPLES, Packed, _atoms, _p, _results,
+                       atoms_of, candidate_item, count, enumerate_slices, group, related_entries, wilson_low)
 from .features import take
-from .stats import benjamini_hochberg, binom_sf, wilson
+from .stats import benjamini_hochberg, binom_sf
 
 
 def _key(r: Mapping[str, Any]) -> str:
@@ -155,16 +155,19 @@ class _Compared:
 
     def findings(self, chosen: list) -> list[dict[str, Any]]:
         regressed, improved = self.regressed, self.improved
-        items = [candidate_item(self.conditions, self.masks, atoms, wilson(r, n)[0], p=p, p_adjusted=adj)
-                 for atoms, n, r, p, adj in chosen]
+        packed = Packed(self.masks)
+        up, down = packed.pack(regressed), packed.pack(improved)
+        scores = wilson_low([c[2] for c in chosen], [c[1] for c in chosen]).tolist()
+        items = [candidate_item(self.conditions, packed, atoms, score, n=n, p=p, p_adjusted=adj)
+                 for (atoms, n, r, p, adj), score in zip(chosen, scores)]
 
-        def p_of(mask: np.ndarray) -> float:
-            return binom_sf(int((mask & regressed).sum()), int((mask & (regressed | improved)).sum()))
+        def p_of(bits: np.ndarray) -> float:
+            return binom_sf(count(bits & up), count(bits & (up | down)))
 
         ids = [self.after["case_table"]["ids"][i] for i in self.rows.tolist()]
         out = []
-        for rank, head in enumerate(group(items, regressed, p_of), 1):
-            mask = head["mask"]
+        for rank, head in enumerate(group(items, up, p_of), 1):
+            mask = packed.unpack(head["mask"])
             n, before_f, after_f = int(mask.sum()), int((mask & self.was_failed).sum()), int((mask & self.failed).sum())
             out.append({
                 "model": self.after.get("model"), "model_before": self.before.get("model"),
@@ -177,8 +180,7 @@ class _Compared:
                 "p": head["p"], "p_adjusted": head["p_adjusted"],
                 "regressed_examples": self._examples(mask & regressed, ids, self.after_inputs),
                 "improved_examples": self._examples(mask & improved, ids, self.before_inputs),
-                "related": related_entries(head, lambda m: {"regressed": int((m & regressed).sum()),
-                                                            "improved": int((m & improved).sum())}),
+                "related": related_entries(head, lambda m: {"regressed": count(m & up), "improved": count(m & down)}),
                 "related_count": head["related_count"],
             })
         return out
