@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 from ._gate.baseline import BaselineError, dumps, read_json, validate_run, write_text_atomic
 from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+from ._text import terminal_text
 
 
 class CliError(Exception):
@@ -84,8 +85,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_run(path: str) -> dict[str, Any]:
-    return validate_run(read_json(Path(path), "run file"), Path(path))
+def load_run(path: str, *, complete: bool = False) -> dict[str, Any]:
+    """A validated run file; with ``complete``, one of an incomplete run is refused (it cannot gate or merge)."""
+    document = validate_run(read_json(Path(path), "run file"), Path(path))
+    if complete and document.get("complete") is False:
+        raise CliError(f"run file {path} is of an incomplete run ({document.get('incomplete_reason') or 'no reason given'});"
+                       " run the whole selection again")
+    return document
+
+
+def _incomplete(document: dict[str, Any], path: str) -> int:
+    """Say so when the run was incomplete: exit status 2 after showing what it holds."""
+    if document.get("complete") is not False:
+        return 0
+    print(f"behavetest: error: run file {path} is of an incomplete run "
+          f"({document.get('incomplete_reason') or 'no reason given'}): it covers only the tests that ran",
+          file=sys.stderr)
+    return 2
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -94,14 +110,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     document = load_run(args.run)
     if not document["tests"]:
         print("no behavioral tests ran")
-        return 0
-    print(render(document["tests"], details=args.details, slices=args.slices))
+        return _incomplete(document, args.run)
+    print(terminal_text(render(document["tests"], details=args.details, slices=args.slices)))
     if document.get("baseline"):
         from ._gate.regression import render_comparison
 
         print()
-        print(render_comparison(document["baseline"], document["baseline"].get("directory", "the baseline")))
-    return 0
+        print(terminal_text(render_comparison(document["baseline"], document["baseline"].get("directory", "the baseline"))))
+    return _incomplete(document, args.run)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -112,6 +128,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         check_settings(args.alpha, args.tolerance, args.correction)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    for path in (args.base, args.new):
+        if not Path(path).is_dir():
+            document = read_json(Path(path), "file")
+            if isinstance(document, dict) and document.get("complete") is False:
+                load_run(path, complete=True)
     base, _ = load_entries(Path(args.base), keep_errors=False)
     new, _ = load_entries(Path(args.new), keep_errors=True)
     if not new:
@@ -119,7 +140,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     comparison = compare({m: base.get(m) for m in new}, new, alpha=args.alpha, tolerance_pp=args.tolerance,
                          correction=args.correction)
     comparison["directory"] = args.base
-    print(render_comparison(comparison, args.base))
+    print(terminal_text(render_comparison(comparison, args.base)))
     if args.json:
         write_text_atomic(Path(args.json), dumps(comparison))
     return 1 if comparison["regressions"] else 0
@@ -159,7 +180,7 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    documents = [(path, load_run(path)) for path in args.runs]
+    documents = [(path, load_run(path, complete=True)) for path in args.runs]
     merged = merge_documents(documents)
     dropped = sorted({k for _, d in documents for k in d} - set(merged))
     write_text_atomic(Path(args.output), dumps(merged))
@@ -178,7 +199,7 @@ def cmd_html(args: argparse.Namespace) -> int:
         raise CliError(f"the HTML report is not available in this installation ({exc})") from None
     write_text_atomic(Path(args.output), render_html(document))
     print(f"HTML report written to {args.output}")
-    return 0
+    return _incomplete(document, args.run)
 
 
 def _findings(path: str) -> list[dict[str, Any]]:
@@ -256,6 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:
         print(f"behavetest: error: {exc}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        given: list[str] = []
+        for key in ("run", "runs", "base", "new"):
+            value = getattr(args, key, None)
+            given += value if isinstance(value, list) else [value] if value is not None else []
+        files = ", ".join(given)
+        print(f"behavetest: error: {files}: malformed behavetest file ({type(exc).__name__}: "
+              f"{terminal_text(str(exc), one_line=True)})", file=sys.stderr)
         return 2
 
 

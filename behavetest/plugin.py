@@ -6,6 +6,7 @@ behavioral test runs or a summary is printed, so a plain ``pytest`` run pays not
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,7 @@ class BehaveSession:
         self.interrupted: str | None = None
         self.session: pytest.Session | None = None
         self.tests_done = 0
+        self.models: dict[str, Any] = {}  # every bt.Model the session's tests used, by name
         self._generator = None
         self.is_worker = hasattr(config, "workerinput")
         self.cache_path, self.cache_off = self._cache_path() if self.enabled else (None, "")
@@ -232,6 +234,10 @@ class BehaveSession:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.session = session
+        if self.enabled and self.config.getoption("behave_model", None):
+            from ._suites.build import start_model
+
+            start_model(self.config)
         if self.is_worker or not self.enabled or not (self.compare_baseline or self.update_baseline):
             return
         from ._gate.baseline import BaselineDir, BaselineError
@@ -316,6 +322,8 @@ class BehaveSession:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        if call.excinfo is not None and self.enabled and not item.config.getoption("fulltrace", False):
+            _hide_internals(call.excinfo)
         report = yield
         if not self.enabled:
             return report
@@ -545,6 +553,23 @@ class _TerminalLines:
             self.reporter.write_line(terminal_text(line, one_line=True), **markup)
 
 
+def _hide_internals(excinfo: pytest.ExceptionInfo) -> None:
+    """A user's mistake (bad declaration, model output, suite) shows the user's lines, not behavetest's."""
+    from ._errors import BehaveError, BehaviorFailed
+
+    if not isinstance(excinfo.value, (BehaveError, BehaviorFailed)):
+        return
+    package = str(Path(__file__).parent) + os.sep
+    last_user, tb = None, excinfo.tb
+    while tb is not None:
+        if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(package):
+            last_user = tb
+        tb = tb.tb_next
+    if last_user is not None and last_user.tb_next is not None:
+        last_user.tb_next = None  # the frames below the user's last line are behavetest's
+        excinfo.traceback = type(excinfo.traceback)(excinfo.tb)
+
+
 def _is_behavioral(item: pytest.Item) -> bool:
     return "behave" in getattr(item, "fixturenames", ()) or item.get_closest_marker("behave") is not None
 
@@ -707,4 +732,5 @@ def behave(request: pytest.FixtureRequest):
         shrink_budget=session.shrink_budget,
         replay=session.replay_store(),
         discover=session.discover,
+        models=session.models,
     )

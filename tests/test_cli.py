@@ -199,3 +199,53 @@ def test_console_script(tmp_path):
     done = subprocess.run([sys.executable, "-c", "import sys; from behavetest.cli import main; sys.exit(main())",
                            "show", str(tmp_path / "missing.json")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("behavetest: error: run file ")
+
+
+def _all_commands(path: Path, tmp_path: Path) -> list[list[str]]:
+    return [["show", str(path)], ["diff", str(path), str(path)], ["merge", str(path), "-o", str(tmp_path / "o.json")],
+            ["html", str(path), "-o", str(tmp_path / "r.html")]]
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("[" * 100_000 + "]" * 100_000, "nests too deeply to be a behavetest file"),
+    ('{"schema_version": 1, "tests": ' + "[" * 50_000 + "]" * 50_000 + "}", "nests too deeply"),
+])
+def test_deeply_nested_files_are_one_line_errors(tmp_path, capsys, content, needle):
+    path = tmp_path / "run.json"
+    path.write_text(content)
+    for argv in _all_commands(path, tmp_path):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert needle in err and "\n" not in err and "Traceback" not in err, err
+
+
+def test_a_run_file_lacking_optional_fields_is_a_one_line_error(tmp_path, capsys):
+    document = run_document()
+    for t in document["tests"]:
+        del t["status"], t["ci"]
+    path = Path(write(tmp_path / "run.json", document))
+    for argv in _all_commands(path, tmp_path):
+        code = main(argv)
+        err = capsys.readouterr().err.strip()
+        assert code in (0, 2) and "Traceback" not in err and len(err.splitlines()) <= 1, err
+        if code == 2:
+            assert err.startswith(f"behavetest: error: {path}")
+
+
+def test_incomplete_run_files_cannot_gate_or_merge_and_say_so(tmp_path, capsys):
+    document = {**run_document(), "complete": False, "incomplete_reason": "interrupted"}
+    path = Path(write(tmp_path / "run.json", document))
+    for argv in _all_commands(path, tmp_path):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert "incomplete run (interrupted)" in err and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "o.json").exists()
+    assert "Incomplete run (interrupted)" in (tmp_path / "r.html").read_text()
+
+
+def test_a_deeply_nested_baseline_file_is_a_usage_error_not_an_internal_error(tmp_path):
+    from behavetest._gate.baseline import BaselineError
+
+    (tmp_path / "m.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(BaselineError, match="nests too deeply"):
+        BaselineDir(tmp_path).validate_all()

@@ -148,6 +148,8 @@ def read_json(path: Path, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise BaselineError(f"{what} {path} nests too deeply to be a behavetest file") from None
 
 
 def _int(value: Any) -> bool:

@@ -64,6 +64,10 @@ def measure_checks(checks: Checks, item: Any, options: dict[str, Any], *, seed: 
         )
     capability, max_fail_rate = options.get("capability"), options.get("max_fail_rate")
     validate_declaration("mark.behave", capability, max_fail_rate)
+    for key in ("name", "model"):
+        value = options.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise DeclarationError(f"mark.behave: {key}= must be a non-empty string, not {value!r}")
     if not checks.outcomes:
         raise DeclarationError(
             f"{item.nodeid} is marked @pytest.mark.behave(capability=...) but recorded no "

@@ -45,6 +45,7 @@ class Behave:
         shrink_cases: int = 3,
         replay: ReplayStore | None = None,
         discover: bool = False,
+        models: dict[str, Model] | None = None,
     ) -> None:
         self._test_name = test_name
         self._nodeid = nodeid
@@ -54,6 +55,7 @@ class Behave:
         self._shrink_cases = shrink_cases
         self._replay = replay
         self._discover = discover
+        self._models = models  # the session's models by name: one name, one model
         self._names: set[str] = set()
 
     def mft(
@@ -304,6 +306,9 @@ class Behave:
         if not isinstance(model, Model):
             raise DeclarationError(f"behave.{kind.lower()} needs a bt.Model as its first argument, not {type(model).__name__}")
         validate_declaration(f"behave.{kind.lower()}", capability, max_fail_rate)
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise DeclarationError(f"behave.{kind.lower()}: name= must be a non-empty string, not {name!r}")
+        self._check_model_name(model)
         name = name or self._test_name
         if name in self._names:
             n = 2
@@ -323,6 +328,17 @@ class Behave:
             seed=self._generator.seed,
             expectation=("answers" if model.kind == TEXT else "labels") if labels is not None else expect.description,
         )
+
+    def _check_model_name(self, model: Model) -> None:
+        if self._models is None:
+            return
+        known = self._models.setdefault(model.name, model)
+        if known is not model and known.defined_at != model.defined_at:
+            raise DeclarationError(
+                f"two different models are named {model.name!r}: one made at {known.defined_at}, the other at "
+                f"{model.defined_at}; give each its own bt.Model(..., name=...) (results and baselines are kept "
+                "by model name)"
+            )
 
     def _measuring(self, model: Model, result: Result):
         return _Measuring(self, model, result)
@@ -362,7 +378,7 @@ class _Measuring:
         if isinstance(exc, BehaveError):
             self.result.error = f"in behavioral test {self.result.name!r}: {exc}"
             self.behave._record(self.result)
-            raise type(exc)(self.result.error) from (exc.__cause__ or exc)
+            raise type(exc)(self.result.error) from exc.__cause__  # the model's own error, if any; not ours again
         return False
 
 

@@ -14,6 +14,43 @@ from .prediction import Predictions
 PROBA, LABEL, SCORE, TEXT, RANKING = "proba", "label", "score", "text", "ranking"
 OUTPUTS = (TEXT, RANKING)
 _UNSET = object()
+PROBA_SUM_TOLERANCE = 0.01  # how far a row of probabilities may sum from 1 (rounded outputs pass)
+
+
+def _definition_site() -> str:
+    """``file:line`` of the user code that made the model (the first frame outside behavetest)."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(2)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _within(fn: Callable[[Any], Any], arg: Any, timeout: float, error: Callable[[], Exception]) -> Any:
+    """``fn(arg)`` in a daemon thread; ``error()`` is raised when it takes longer than ``timeout`` seconds."""
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(arg)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="behavetest-model-call", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise error()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _builtin(value: Any) -> Any:
@@ -67,9 +104,18 @@ class Model:
         batch_size: int = 256,
         version: str | None = None,
         output: str | None = None,
+        multi_label: bool = False,
+        timeout: float | None = None,
     ) -> None:
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise DeclarationError(f"bt.Model: name= must be a non-empty string, not {name!r}")
         if version is not None and not isinstance(version, str):
             raise DeclarationError(f"version must be a string, not {version!r}")
+        if not isinstance(multi_label, bool):
+            raise DeclarationError(f"bt.Model: multi_label= must be True or False, not {multi_label!r}")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or not timeout > 0):
+            raise DeclarationError(f"bt.Model: timeout= must be a positive number of seconds, not {timeout!r}")
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise DeclarationError(f"batch_size must be a positive integer, not {batch_size!r}")
         if output is not None and output not in OUTPUTS:
@@ -110,8 +156,10 @@ class Model:
         self._labels: list[Any] | None = labels
         self._fixed_labels = labels is not None
         self._label_pos = {v: i for i, v in enumerate(labels)} if labels is not None else None
-        self.name: str = name or getattr(target, "__name__", None) or type(target).__name__
+        self.name: str = name or str(getattr(target, "__name__", None) or type(target).__name__)
         self.version = version
+        self.multi_label, self.timeout = multi_label, timeout
+        self.defined_at = _definition_site()
         self._target = target
         self._identity: Any = _UNSET
         self.batch_size = batch_size
@@ -353,8 +401,17 @@ class Model:
         self.calls += 1
         self.predicted += len(batch)
         _cache.STATS.new += len(batch)
+        return self._validate(self._answer(batch), batch)
+
+    def _answer(self, batch: list) -> Any:
+        """The model's raw answer to ``batch``, within ``timeout`` seconds when one is set."""
         try:
-            raw = self._fn(self._prepare(batch))
+            prepared = self._prepare(batch)
+            if self.timeout is None:
+                return self._fn(prepared)
+            return _within(self._fn, prepared, self.timeout, lambda: ModelError(
+                f"model {self.name!r} did not answer a batch of {len(batch)} inputs within timeout={self.timeout:g} s"
+                f"\n  first input of the batch: {_short(batch[0])}"))
         except ModelError:
             raise
         except Exception as exc:
@@ -363,7 +420,6 @@ class Model:
                 f"model {self.name!r} raised {type(exc).__name__}: {exc}\n"
                 f"  offending input: {_short(offender)}"
             ) from exc
-        return self._validate(raw, batch)
 
     def _prepare(self, batch: list) -> Any:
         if not self._estimator or all(type(x) is str for x in batch):
@@ -461,6 +517,18 @@ class Model:
                 f"{where} returned probabilities {out[row].tolist()} that are {why}\n"
                 f"  offending input: {_short(batch[row])}"
             )
+        if not self.multi_label:
+            sums = out.sum(axis=1)
+            off = np.flatnonzero(np.abs(sums - 1.0) > PROBA_SUM_TOLERANCE + 1e-9)
+            if len(off):
+                row = off[0]
+                raise ModelError(
+                    f"{where} returned probabilities {out[row].tolist()} that sum to {sums[row]:.6g}, not 1 "
+                    f"(tolerance {PROBA_SUM_TOLERANCE:g}; row {row} of a batch of {len(batch)})\n"
+                    f"  offending input: {_short(batch[row])}\n"
+                    "  fix: return one probability per label that sum to 1 (a softmax), or declare "
+                    "bt.Model(..., multi_label=True) when each label has its own probability"
+                )
         self._kind = PROBA
         return out
 

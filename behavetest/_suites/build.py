@@ -9,26 +9,36 @@ from typing import Any, Callable
 
 from .. import expect as _expect
 from .. import perturb as _perturb
-from .._errors import BehaveError, DeclarationError, NotApplicableToModel
+from .._errors import BehaveError, BehaviorFailed, DeclarationError, NotApplicableToModel
+from .._text import terminal_text
 from .._model.model import Model
 from ..perturb._perturbation import Perturbation, as_perturbation
-from .loader import Suite, SuiteError, SuiteTest, load_suite
+from .loader import Suite, SuiteError, SuiteTest, is_reference, load_suite
 
 EXPECTATIONS = {n for n in _expect.__all__ if n != "Expectation"}
 PERTURBATIONS = {n for n in _perturb.__all__ if n != "Perturbation"}
 
 
 def resolve(reference: str, *, base: Path | None = None) -> Any:
-    """Import ``module:attribute`` (the suite's folder is importable too)."""
-    module_name, _, attribute = reference.partition(":")
-    if not module_name or not attribute:
+    """Import ``module:attribute``; the suite's folder is importable while its modules are imported."""
+    if not is_reference(reference):
         raise DeclarationError(f"{reference!r} is not a 'module:attribute' reference")
-    if base is not None and str(base) not in sys.path:
+    module_name, _, attribute = reference.partition(":")
+    added = base is not None and str(base) not in sys.path
+    if added:
         sys.path.insert(0, str(base))
     try:
         obj: Any = importlib.import_module(module_name)
     except ImportError as exc:
         raise DeclarationError(f"cannot import {module_name!r} for {reference!r}: {exc}") from exc
+    except Exception as exc:
+        raise DeclarationError(f"importing {module_name!r} for {reference!r} raised {type(exc).__name__}: {exc}") from exc
+    finally:
+        if added:
+            try:
+                sys.path.remove(str(base))
+            except ValueError:
+                pass
     for part in attribute.split("."):
         if not hasattr(obj, part):
             raise DeclarationError(f"module {module_name!r} has no attribute {attribute!r} (from {reference!r})")
@@ -86,7 +96,7 @@ def build_expectation(test: SuiteTest, spec: Any, base: Path) -> _expect.Expecta
         if name not in EXPECTATIONS:
             raise test.error("expect", f"unknown expectation {name!r}", f"use one of {sorted(EXPECTATIONS)} or 'module:function'")
         return _call(getattr(_expect, name), value, spread_lists=True)
-    except (BehaveError, TypeError, ValueError) as exc:
+    except Exception as exc:  # any failure to build from the file's values is the file's error, at its line
         raise _bad(test, "expect", f"bad expectation {spec!r}", exc) from None
 
 
@@ -113,7 +123,7 @@ def build_perturbation(test: SuiteTest, spec: Any, base: Path) -> Perturbation |
         if name not in PERTURBATIONS:
             raise test.error("perturb", f"unknown perturbation {name!r}", f"use one of {sorted(PERTURBATIONS)} or 'module:function'")
         return _call(getattr(_perturb, name), value, spread_lists=False)
-    except (BehaveError, TypeError, ValueError) as exc:
+    except Exception as exc:  # any failure to build from the file's values is the file's error, at its line
         raise _bad(test, "perturb", f"bad perturbation {spec!r}", exc) from None
 
 
@@ -130,21 +140,91 @@ def _on_part(test: SuiteTest, spec: dict, base: Path) -> Perturbation:
     return inner.on_both() if both else inner.on(part)
 
 
+def expectation_references(spec: Any) -> list[str]:
+    """The ``module:function`` references of an ``expect:`` value (imported only when the test runs)."""
+    if isinstance(spec, str):
+        return [spec] if ":" in spec else []
+    if not isinstance(spec, dict) or len(spec) != 1:
+        return []
+    name, value = next(iter(spec.items()))
+    if ":" in name:
+        return [name]
+    return [value] if name == "custom" and isinstance(value, str) else []
+
+
+def perturbation_references(spec: Any) -> list[str]:
+    """The ``module:function`` references of a ``perturb:`` value, in chains and alternatives too."""
+    if isinstance(spec, str):
+        return [spec] if ":" in spec else []
+    if isinstance(spec, dict):
+        spec = {k: v for k, v in spec.items() if k not in ("part", "on_both")}  # .on(part): the rest is the perturbation
+    if not isinstance(spec, dict) or len(spec) != 1:
+        return []
+    name, value = next(iter(spec.items()))
+    if name in ("chain", "any_of") and isinstance(value, list):
+        return [ref for part in value for ref in perturbation_references(part)]
+    return [name] if ":" in name else []
+
+
+def _check_references(test: SuiteTest, key: str, references: list[str]) -> None:
+    for ref in references:
+        if not is_reference(ref):
+            raise test.error(key, f"{ref!r} is not a 'module:function' reference",
+                             "write e.g. 'mypkg.checks:is_polite' (dotted module, colon, dotted attribute)")
+
+
+_UNBUILT = object()
+
+
 class BuiltTest:
-    """A suite test with its expectation, perturbation and slices built, ready to run."""
+    """A suite test, ready to run: checked at collection, its user code imported only when it runs.
+
+    Built-in expectations and perturbations are built at collection (so their errors
+    name the line before anything runs); those naming ``module:function`` are only
+    checked for shape then, and imported when the test runs with ``--behave``.
+    """
 
     def __init__(self, suite: Suite, test: SuiteTest) -> None:
         base = Path(suite.path).parent
         self.suite, self.test, self.base = suite, test, base
-        self.expect = build_expectation(test, test.expect, base)
-        self.perturb = build_perturbation(test, test.perturb, base)
+        self._expect = self._perturb = self._inputs = _UNBUILT
+        expect_refs, perturb_refs = expectation_references(test.expect), perturbation_references(test.perturb)
+        _check_references(test, "expect", expect_refs)
+        _check_references(test, "perturb", perturb_refs)
+        if not expect_refs:
+            self._expect = build_expectation(test, test.expect, base)
+        if not perturb_refs:
+            self._perturb = build_perturbation(test, test.perturb, base)
         self.slice_refs = {**suite.slices, **test.slices}
+        for name, ref in self.slice_refs.items():
+            if isinstance(ref, str) and not is_reference(ref):
+                raise test.error("slices", f"slice {name!r}: {ref!r} is not a 'module:function' reference",
+                                 "write e.g. 'short: mypkg.slices:is_short'")
+        if test.template is not None:
+            self._inputs = self._template_inputs()  # data only: its errors belong to collection
+
+    @property
+    def expect(self) -> Any:
+        if self._expect is _UNBUILT:
+            self._expect = build_expectation(self.test, self.test.expect, self.base)
+        return self._expect
+
+    @property
+    def perturb(self) -> Any:
+        if self._perturb is _UNBUILT:
+            self._perturb = build_perturbation(self.test, self.test.perturb, self.base)
+        return self._perturb
 
     def inputs(self) -> Any:
         if callable(self.test.inputs):  # rows a Python-built suite resolves when the test runs
             return self.test.inputs()
         if self.test.inputs is not None:
             return self.test.inputs
+        if self._inputs is _UNBUILT:
+            self._inputs = self._template_inputs()
+        return self._inputs
+
+    def _template_inputs(self) -> Any:
         from .._cases.template import template
 
         built = None
@@ -152,8 +232,8 @@ class BuiltTest:
             spec = dict(spec)
             try:
                 one = template(spec.pop("text"), **spec)
-            except BehaveError as exc:
-                raise self.test.error("template", str(exc)) from None
+            except (BehaveError, TypeError, ValueError, KeyError, IndexError) as exc:
+                raise self.test.error("template", f"bad template: {exc}") from None
             built = one if built is None else built + one
         return built
 
@@ -224,8 +304,27 @@ def _suite_model(request: pytest.FixtureRequest, built: BuiltTest) -> Model:
     else:
         base = Path(str(config.rootpath))
     if reference not in cache:
-        cache[reference] = resolve_model(reference, base=base)
-    return cache[reference]
+        try:
+            cache[reference] = resolve_model(reference, base=base)
+        except DeclarationError as exc:  # said once per test in one line, not one traceback per test
+            where = "--behave-model" if base != built.base else f"{built.suite.path}:{built.suite.model_line}: model"
+            cache[reference] = DeclarationError(f"{where} {reference!r}: {exc}")
+    model = cache[reference]
+    if isinstance(model, Exception):
+        raise model
+    return model
+
+
+def start_model(config: pytest.Config) -> None:
+    """Resolve ``--behave-model`` once, at start-up: a bad one is one usage error, not one error per test."""
+    reference = config.getoption("behave_model", None)
+    if reference is None:
+        return
+    try:
+        model = resolve_model(reference, base=Path(str(config.rootpath)))
+    except BehaveError as exc:
+        raise pytest.UsageError(f"--behave-model {reference}: {exc}") from None
+    config.stash.setdefault(_MODELS, {})[reference] = model
 
 
 class SuiteItem(pytest.Function):
@@ -233,7 +332,13 @@ class SuiteItem(pytest.Function):
 
     def reportinfo(self):
         built: BuiltTest = self.obj.built
-        return self.path, built.test.line - 1, f"{built.suite.name}::{built.test.name}"
+        return self.path, built.test.line - 1, terminal_text(f"{built.suite.name}::{built.test.name}", one_line=True)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, (BehaveError, BehaviorFailed)) and not self.config.getoption("fulltrace", False):
+            built: BuiltTest = self.obj.built
+            return f"{built.suite.path}:{built.test.line}: {excinfo.value}"  # the user's line is the suite's
+        return super().repr_failure(excinfo)
 
 
 class SuiteFile(pytest.File):
@@ -242,7 +347,8 @@ class SuiteFile(pytest.File):
     def collect(self):
         _, built_tests = build_suite(self.path)
         for built in built_tests:
-            item = SuiteItem.from_parent(self, name=built.test.name, callobj=_test_function(built))
+            item = SuiteItem.from_parent(self, name=terminal_text(built.test.name, one_line=True),
+                                       callobj=_test_function(built))
             item.add_marker(pytest.mark.behave)
             for mark in built.test.marks:
                 item.add_marker(getattr(pytest.mark, mark))

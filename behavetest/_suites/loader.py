@@ -1,19 +1,20 @@
 """Loading and validating declarative suite files (YAML), with errors that give file, line and fix.
 
 The format is documented in docs/suites.md (messages name README sections: a wheel has no docs/).
-Loading is safe (``yaml.SafeLoader``)
-and every value is checked before any test runs, so a bad file fails collection
-with one clear error, never a traceback from deep inside.
+The YAML is read as bounded, plain data
+(see :mod:`.yaml_bounded`) and every value is checked before any test runs, so a bad
+file fails collection with one clear error, never a traceback from deep inside.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .._errors import BehaveError
 from .builtin import builtin_suites, python_suites
+from .yaml_bounded import Node, SuiteError, read_yaml
 
 TYPES = ("MFT", "INV", "DIR")
 TEST_KEYS = {
@@ -24,75 +25,20 @@ SUITE_KEYS = {"version", "suite", "model", "slices", "tests", "description", "ex
 TEMPLATE_KEYS = {"text", "label", "answer", "n", "seed"}
 
 
-class SuiteError(BehaveError):
-    """A suite file is malformed; the message names the file, the line and the fix."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str, fix: str = "") -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {message}" + (f"\n  fix: {fix}" if fix else ""))
-        self.path, self.line = str(path), line
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+REFERENCE = re.compile(f"{_NAME}:{_NAME}")
 
 
-class Node:
-    """A YAML value with the line it starts on (1-based)."""
-
-    __slots__ = ("value", "line")
-
-    def __init__(self, value: Any, line: int) -> None:
-        self.value, self.line = value, line
-
-    def plain(self) -> Any:
-        """The value with line information stripped, recursively."""
-        v = self.value
-        if isinstance(v, dict):
-            return {k: n.plain() for k, n in v.items()}
-        if isinstance(v, list):
-            return [n.plain() for n in v]
-        return v
+def is_reference(value: Any) -> bool:
+    """``value`` has the shape of a ``module:attribute`` reference (nothing is imported)."""
+    return isinstance(value, str) and REFERENCE.fullmatch(value) is not None
 
 
 def _compose(path: Path, text: str) -> Node:
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SuiteError(path, line, f"not valid YAML: {problem}", "check indentation, quotes and colons") from None
+    root = read_yaml(path, text)
     if root is None:
         raise SuiteError(path, 1, "the file is empty", "add a top-level 'tests:' list (see 'Suite files' in behavetest's README)")
-    return _convert(path, root, yaml)
-
-
-def _convert(path: Path, node: Any, yaml: Any) -> Node:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(path, key_node, yaml)
-            if not isinstance(key, str):
-                raise SuiteError(path, key_node.start_mark.line + 1, f"keys must be strings, not {key!r}")
-            if key in out:
-                raise SuiteError(path, key_node.start_mark.line + 1, f"duplicate key {key!r}", "remove one of them")
-            out[key] = _convert(path, value_node, yaml)
-        return Node(out, line)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(path, item, yaml) for item in node.value], line)
-    return Node(_scalar(path, node, yaml), line)
-
-
-def _scalar(path: Path, node: Any, yaml: Any) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        raise SuiteError(path, node.start_mark.line + 1, "a mapping key must be a plain value")
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise SuiteError(path, node.start_mark.line + 1, f"bad value: {exc}") from None
-    finally:
-        loader.dispose()
+    return root
 
 
 @dataclass
@@ -169,7 +115,7 @@ def parse_suite(path: Path | str, text: str) -> Suite:
     model_value = None
     if model is not None:
         model_value = model.plain()
-        ok = isinstance(model_value, str) and ":" in model_value or (
+        ok = is_reference(model_value) or (
             isinstance(model_value, dict) and set(model_value) == {"fixture"} and isinstance(model_value["fixture"], str)
         )
         if not ok:
@@ -249,7 +195,7 @@ def _slices(path: Path, node: Node | None, what: str) -> dict[str, Any]:
         if isinstance(ref.value, dict):
             out[name] = _field_slice(path, name, ref)
             continue
-        if not isinstance(ref.value, str) or ":" not in ref.value:
+        if not is_reference(ref.value):
             raise SuiteError(path, ref.line, f"slice {name!r} must be a 'module:function' reference or a "
                              f"'where:' list of conditions, not {ref.value!r}",
                              "write e.g. 'short: mypkg.slices:is_short' or "
@@ -303,11 +249,16 @@ def _test(path: Path, node: Node) -> SuiteTest:
         labels = t["labels"].plain()
         if not isinstance(labels, list) or test.inputs is None or len(labels) != len(test.inputs):
             raise test.error("labels", "'labels' must be a list with one label per input")
+        if not all(_is_scalar(label) for label in labels):
+            raise test.error("labels", "every label must be a plain value (a string, number or true/false)")
         test.labels = labels
     if test.type in ("INV", "DIR"):
         if "perturb" not in t:
             raise test.error("name", f"{test.type} tests need 'perturb:'", "e.g. 'perturb: {typos: 1}'")
         test.perturb = t["perturb"].plain()
+        if not isinstance(test.perturb, (str, dict)) or not test.perturb:
+            raise test.error("perturb", f"perturb must be a perturbation's name or a one-key mapping, not {test.perturb!r}",
+                             "e.g. 'perturb: {typos: 1}'")
         if test.type == "DIR" and "expect" not in t:
             raise test.error("name", "DIR tests need 'expect:'", "e.g. 'expect: {increase: positive}'")
     elif "perturb" in t:
@@ -329,8 +280,9 @@ def _test(path: Path, node: Node) -> SuiteTest:
     test.slices = _slices(path, t.get("slices"), f"test {name!r}")
     if "marks" in t:
         marks = t["marks"].plain()
-        if not isinstance(marks, list) or not all(isinstance(m, str) and m.isidentifier() for m in marks):
-            raise test.error("marks", "marks must be a list of marker names", "e.g. 'marks: [slow]'")
+        if not isinstance(marks, list) or not all(isinstance(m, str) and m.isidentifier() and not m.startswith("_")
+                                                  for m in marks):
+            raise test.error("marks", f"marks must be a list of marker names, not {marks!r}", "e.g. 'marks: [slow]'")
         test.marks = marks
     return test
 
@@ -352,6 +304,9 @@ def _templates(test: SuiteTest, node: Node) -> list[dict[str, Any]]:
                 continue
             if not isinstance(value, list) or not value:
                 raise SuiteError(test.path, item.line, f"test {test.name!r}: template values for {key!r} must be a non-empty list")
+        if "label" in spec and not _is_scalar(spec["label"]):
+            raise SuiteError(test.path, item.line, f"test {test.name!r}: a template's label must be a plain value, "
+                             f"not {spec['label']!r}", "e.g. 'label: negative'")
         n = spec.get("n")
         if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
             raise SuiteError(test.path, item.line, f"test {test.name!r}: template n must be a positive integer, not {n!r}")
@@ -364,6 +319,10 @@ def _template_text(text: Any) -> bool:
         return True
     parts = list(text.values()) if isinstance(text, dict) else text if isinstance(text, list) else None
     return bool(parts) and all(isinstance(p, str) for p in parts)
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def _template_labels(test: SuiteTest) -> bool:

@@ -105,6 +105,10 @@ def as_perturbation(value: Any, *, where: str = "perturb") -> Perturbation:
     """Accept a ``Perturbation`` or any function from one input to a strategy."""
     if isinstance(value, Perturbation):
         return value
+    factory = _factory_name(value)
+    if factory is not None:
+        example = _example_arguments(factory, value)
+        raise DeclarationError(f"bt.perturb.{factory} is a factory: call it, e.g. bt.perturb.{factory}({example})")
     if callable(value):
         try:
             key = ("function", value) if hash(value) is not None else None  # the same function shares its cases
@@ -115,6 +119,37 @@ def as_perturbation(value: Any, *, where: str = "perturb") -> Perturbation:
         f"{where}= must be a perturbation (e.g. bt.perturb.typos(1)) or a function from one "
         f"input to a Hypothesis strategy, not {type(value).__name__}"
     )
+
+
+_FACTORY_EXAMPLES = {
+    "append": "[' I loved it.']", "prepend": "['Well, ']", "replace": "{'good': ['great']}",
+    "noise": "'age', sd=1.0", "scale": "'income', 1.1", "shift": "'age', 1", "set_value": "'country', 'DE'",
+    "swap": "'gender', ['f', 'm']", "nlpaug": "augmenter",
+}
+
+
+def _example_arguments(name: str, factory: Callable[..., Any]) -> str:
+    import inspect
+
+    if name in _FACTORY_EXAMPLES:
+        return _FACTORY_EXAMPLES[name]
+    params = list(inspect.signature(factory).parameters.values())
+    if params and params[0].name == "n":
+        return "1"
+    required = [p for p in params if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return "" if not required else "..."
+
+
+def _factory_name(value: Any) -> str | None:
+    """The name of a bt.perturb factory passed without calling it, else None."""
+    import inspect
+
+    name = getattr(value, "__name__", "")
+    if not inspect.isfunction(value) or name.startswith("_") or name in ("chain", "any_of") \
+            or not value.__module__.startswith("behavetest.perturb."):
+        return None
+    returns = inspect.signature(value).return_annotation
+    return name if returns in ("Perturbation", Perturbation) else None
 
 
 def perturbation(fn: Callable[..., Any] | None = None, *, shrinkable: bool = True):
