@@ -72,7 +72,9 @@ def read_yaml(path: Path, text: str) -> Node | None:
                          "save the file as valid UTF-8")
     try:
         return _Builder(path, yaml).build(yaml.parse(text, Loader=loader_class))
-    except yaml.YAMLError as exc:
+    except Exception as exc:
+        if not type(exc).__module__.startswith("yaml"):  # (a YAMLError, possibly of an earlier import of yaml)
+            raise
         mark = getattr(exc, "problem_mark", None)
         position = getattr(exc, "position", None)  # a reader error: a character YAML does not allow
         line = mark.line + 1 if mark is not None else (text.count("\n", 0, position) + 1 if position is not None else 1)
@@ -125,24 +127,24 @@ class _Builder:
         yaml = self.yaml
         for event in events:
             line = event.start_mark.line + 1
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
+            kind = type(event).__name__  # by name: a re-imported yaml module keeps its C parser's classes
+            if kind == "ScalarEvent":
                 self.scalar_event(event, line)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self.check_tag(event.tag, line, _MAP if kind is yaml.MappingStartEvent else _SEQ)
-                node = Node({} if kind is yaml.MappingStartEvent else [], line)
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                self.check_tag(event.tag, line, _MAP if kind == "MappingStartEvent" else _SEQ)
+                node = Node({} if kind == "MappingStartEvent" else [], line)
                 if len(self.stack) >= MAX_DEPTH:
                     raise self.error(line, f"the values nest deeper than {MAX_DEPTH} levels",
                                      "suite files are flat data: keep lists and mappings shallow")
                 self.stack.append(_Frame(node, event.anchor))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 frame = self.stack.pop()
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (frame.node, frame.values + 1, frame.below + 1)
                 self.add(frame.node, frame.values + 1, frame.below + 1, frame.node.line)
-            elif kind is yaml.AliasEvent:
+            elif kind == "AliasEvent":
                 self.alias_event(event, line)
-            elif kind is yaml.DocumentStartEvent:
+            elif kind == "DocumentStartEvent":
                 self.documents += 1
                 if self.documents > 1:
                     raise self.error(line, "a suite file holds one YAML document, not several (a second '---')",
