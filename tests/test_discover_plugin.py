@@ -17,21 +17,15 @@ MODES = [pytest.param(QUIET, id="serial"), pytest.param([*QUIET, "-n", "2"], id=
 # A model that calls everything positive except texts with one of three adjectives,
 # over a template with 20 adjectives (more than the 12 the declared-slice table shows).
 SUITE = '''
-import numpy as np
 import pytest
 import behavetest as bt
+from planted_models import ADJECTIVES as ADJ, words_blind
 
 PLANTED = ("helpful", "arrogant", "unfriendly")
-ADJ = ["good", "great", "helpful", "kind", "friendly", "honest", "arrogant", "rude", "unfriendly", "boring",
-       "brilliant", "careful", "clever", "lazy", "polite", "calm", "cruel", "nice", "smart", "warm"]
-
 
 @pytest.fixture(scope="session")
 def model():
-    def predict(texts):
-        bad = np.array([any(f" {a} " in t for a in PLANTED) for t in texts])
-        return np.where(bad, "negative", "positive")
-    return bt.Model(predict, labels=["negative", "positive"], name="planted")
+    return bt.Model(words_blind(PLANTED), labels=["negative", "positive"], name="planted")
 
 
 def test_identity(behave, model):
@@ -51,9 +45,9 @@ def test_the_default_level_is_the_same_everywhere():
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_discover_names_the_planted_slice(pytester, mode):
-    pytester.makepyfile(test_planted=SUITE)
-    result = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-json", "out.json",
+def test_discover_names_the_planted_slice(planted_pytester, mode):
+    planted_pytester.makepyfile(test_planted=SUITE)
+    result = planted_pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-json", "out.json",
                                 "--behave-html", "out.html", "--behave-md", "out.md")
     assert result.ret == 0  # tracked tests: discovery reports, it never fails a run by itself
     out = result.stdout.str()
@@ -64,7 +58,7 @@ def test_discover_names_the_planted_slice(pytester, mode):
                     r"60/60 failed \(100\.0%, 95% CI 94\.0%-100\.0%\) vs 0\.0% of the other 340, p_adj=", lines[0]), lines[0]
     assert "weak slices: 1 weak slice among" in out
     assert "  Fairness (planted)" in out and "Vocabulary (planted)" not in out.split("weak slices:")[1]
-    document = json.loads((pytester.path / "out.json").read_text())
+    document = json.loads((planted_pytester.path / "out.json").read_text())
     discovery = document["discovery"]
     assert discovery["q"] == 0.05 and discovery["candidates"] > 20
     [finding] = discovery["findings"]
@@ -74,46 +68,41 @@ def test_discover_names_the_planted_slice(pytester, mode):
     assert finding["p_adjusted"] <= 0.05 and len(finding["examples"]) == 3
     identity = next(t for t in document["tests"] if t["name"] == "test_identity")
     assert len(identity["case_table"]["failed"]) == 400
-    page = (pytester.path / "out.html").read_text()
+    page = (planted_pytester.path / "out.html").read_text()
     section = page.split('<section id="weak-slices">')[1].split("</section>")[0]
     assert '<a href="#weak-slices">Weak slices</a>' in page
     assert "<title" in section and "rest of the test" in section and "60/60" in section and "0/340" in section
     assert section.count("<li><code>") == 3 and all(a in section for a in ("helpful", "arrogant", "unfriendly"))
-    markdown = (pytester.path / "out.md").read_text()
+    markdown = (planted_pytester.path / "out.md").read_text()
     assert "### Weak slices" in markdown
     [row] = [line for line in markdown.splitlines() if line.startswith("| Fairness | test\\_identity |")]
     assert "| 60/60 | 100.0% (94.0% \u2013 100.0%) | 0.0% |" in row, row
 
 
-def test_without_the_flag_nothing_is_recorded(pytester):
-    pytester.makepyfile(test_planted=SUITE)
-    result = pytester.runpytest(*QUIET, "--behave", "--behave-json", "out.json")
+def test_without_the_flag_nothing_is_recorded(planted_pytester):
+    planted_pytester.makepyfile(test_planted=SUITE)
+    result = planted_pytester.runpytest(*QUIET, "--behave", "--behave-json", "out.json")
     assert "weak slices" not in result.stdout.str()
-    document = json.loads((pytester.path / "out.json").read_text())
+    document = json.loads((planted_pytester.path / "out.json").read_text())
     assert "discovery" not in document and all("case_table" not in t for t in document["tests"])
 
 
-def test_ini_twin_and_level(pytester):
-    pytester.makepyfile(test_planted=SUITE)
-    pytester.makeini("[pytest]\nbehave_discover = true\nbehave_discover_q = 0.01\n")
-    result = pytester.runpytest(*QUIET, "--behave")
+def test_ini_twin_and_level(planted_pytester):
+    planted_pytester.makepyfile(test_planted=SUITE)
+    planted_pytester.makeini("[pytest]\nbehave_discover = true\nbehave_discover_q = 0.01\n")
+    result = planted_pytester.runpytest(*QUIET, "--behave")
     assert "false-discovery rate q=0.01" in result.stdout.str()
-    bad = pytester.runpytest(*QUIET, "--behave", "--behave-discover-q", "2")
+    bad = planted_pytester.runpytest(*QUIET, "--behave", "--behave-discover-q", "2")
     assert bad.ret == 4 and "--behave-discover-q must be strictly between 0 and 1" in bad.stderr.str()
 
 
 MODEL = '''
-import numpy as np
 import behavetest as bt
-
-PLANTED = ("helpful", "arrogant", "unfriendly")
+from planted_models import words_blind
 
 
 def model():
-    def predict(texts):
-        bad = np.array([any(f" {a} " in t for a in PLANTED) for t in texts])
-        return np.where(bad, "negative", "positive")
-    return bt.Model(predict, labels=["negative", "positive"], name="planted")
+    return bt.Model(words_blind(("helpful", "arrogant", "unfriendly")), labels=["negative", "positive"], name="planted")
 '''
 
 SUITE_FILE = '''# A suite whose comments and layout must survive `behavetest slices save`.
@@ -133,17 +122,17 @@ tests:
 '''
 
 
-def test_a_saved_discovery_is_tracked_as_a_declared_slice(pytester, capsys):
+def test_a_saved_discovery_is_tracked_as_a_declared_slice(planted_pytester, capsys):
     from behavetest.cli import main
 
-    pytester.makepyfile(planted_model=MODEL)
-    pytester.syspathinsert()
-    suite = pytester.path / "planted.behave.yaml"
+    planted_pytester.makepyfile(planted_model=MODEL)
+    planted_pytester.syspathinsert()
+    suite = planted_pytester.path / "planted.behave.yaml"
     suite.write_text(SUITE_FILE)
-    first = pytester.runpytest(*QUIET, "--behave", "--behave-discover", "--behave-json", "run.json")
+    first = planted_pytester.runpytest(*QUIET, "--behave", "--behave-discover", "--behave-json", "run.json")
     assert first.ret == 0
-    run = str(pytester.path / "run.json")
-    capsys.readouterr()  # pytester's own output
+    run = str(planted_pytester.path / "run.json")
+    capsys.readouterr()  # planted_pytester's own output
     assert main(["slices", "list", run]) == 0
     listed = capsys.readouterr().out
     assert listed.startswith("1. [Fairness] identity (planted): adj in {")
@@ -152,9 +141,9 @@ def test_a_saved_discovery_is_tracked_as_a_declared_slice(pytester, capsys):
     text = suite.read_text()
     assert text.startswith(SUITE_FILE)  # every line and comment kept
     assert text[len(SUITE_FILE):].startswith("\nslices:\n  weak_adjectives:\n    where: [{field: adj, op: in, value: [")
-    second = pytester.runpytest(*QUIET, "--behave", "--behave-slices", "--behave-json", "run2.json")
+    second = planted_pytester.runpytest(*QUIET, "--behave", "--behave-slices", "--behave-json", "run2.json")
     assert second.ret == 0
-    [test] = json.loads((pytester.path / "run2.json").read_text())["tests"]
+    [test] = json.loads((planted_pytester.path / "run2.json").read_text())["tests"]
     assert test["slices"]["weak_adjectives"] == {"cases": 60, "failures": 60, "fail_rate": 1.0,
                                                  "ci": test["slices"]["weak_adjectives"]["ci"]}
     assert "weak_adjectives" in second.stdout.str()
@@ -164,7 +153,7 @@ def test_a_saved_discovery_is_tracked_as_a_declared_slice(pytester, capsys):
     assert "already declares slice weak_adjectives" in capsys.readouterr().err
     assert main(["slices", "save", run, "--to", str(suite), "--pick", "7"]) == 2
     assert "no weak slice numbered 7" in capsys.readouterr().err
-    assert main(["slices", "list", str(pytester.path / "run2.json")]) == 2
+    assert main(["slices", "list", str(planted_pytester.path / "run2.json")]) == 2
     assert "run pytest with --behave-discover" in capsys.readouterr().err
 
 

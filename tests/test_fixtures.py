@@ -58,6 +58,13 @@ def test_the_broken_models_break_as_documented(broken_models, raising_model):
     assert list(models.labeller(["meh", "ok"])) == ["neutral", "positive"] and models.logits(["x"])[0][0] > 1
 
 
+def test_words_blind_is_negative_exactly_on_its_words():
+    blind = models.words_blind(("helpful", "rude"))
+    texts = ["Ann is a helpful person.", "Bob is a rude one.", "Unhelpful, not helpful-ish.", "Cem is kind."]
+    assert list(blind(texts)) == ["negative", "negative", "positive", "positive"]
+    assert len(models.ADJECTIVES) == len(set(models.ADJECTIVES)) == 20 and {"helpful", "rude"} <= set(models.ADJECTIVES)
+
+
 def test_counting_records_batches():
     counting = models.Counting(models.notblind)
     model = bt.Model(counting, labels=models.LABELS, batch_size=2)

@@ -80,21 +80,14 @@ def test_baseline_entries_are_compared_by_their_failing_case_identifiers():
 
 SUITE = '''
 import os
-import numpy as np
 import pytest
 import behavetest as bt
-
-ADJ = ["good", "great", "helpful", "kind", "friendly", "honest", "arrogant", "rude", "unfriendly", "boring",
-       "brilliant", "careful", "clever", "lazy", "polite", "calm", "cruel", "nice", "smart", "warm"]
-
+from planted_models import ADJECTIVES as ADJ, words_blind
 
 @pytest.fixture(scope="session")
 def model():
     broken = ("helpful",) if os.environ["PLANTED_VERSION"] == "2" else ()
-    def predict(texts):
-        bad = np.array([any(f" {a} " in t for a in broken) for t in texts])
-        return np.where(bad, "negative", "positive")
-    return bt.Model(predict, labels=["negative", "positive"], name="planted")
+    return bt.Model(words_blind(broken), labels=["negative", "positive"], name="planted")
 
 
 def test_identity(behave, model):
@@ -105,31 +98,31 @@ def test_identity(behave, model):
 
 
 @pytest.mark.parametrize("mode", [pytest.param(QUIET, id="serial"), pytest.param([*QUIET, "-n", "2"], id="xdist")])
-def test_against_the_baseline_the_regressed_slice_is_named(pytester, monkeypatch, mode, capsys):
-    pytester.makepyfile(test_planted=SUITE)
+def test_against_the_baseline_the_regressed_slice_is_named(planted_pytester, monkeypatch, mode, capsys):
+    planted_pytester.makepyfile(test_planted=SUITE)
     monkeypatch.setenv("PLANTED_VERSION", "1")
-    first = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-update-baseline",
+    first = planted_pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-update-baseline",
                                "--behave-baseline", "base", "--behave-json", "v1.json")
     assert first.ret == 0
     monkeypatch.setenv("PLANTED_VERSION", "2")
-    second = pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-baseline", "base",
+    second = planted_pytester.runpytest(*mode, "--behave", "--behave-discover", "--behave-baseline", "base",
                                 "--behave-json", "v2.json", "--behave-html", "v2.html", "--behave-md", "v2.md")
     out = second.stdout.str()
     # 4 people x 5 nationalities with "helpful": 20 cases passed before and fail now
     assert ("  [Fairness] test_identity (planted): adj=helpful: 0/20 -> 20/20 failed (0.0% -> 100.0%), "
             "20 regressed, 0 improved, p_adj=") in out, out
     assert "slices that regressed: 1 among" in out
-    document = json.loads((pytester.path / "v2.json").read_text())
+    document = json.loads((planted_pytester.path / "v2.json").read_text())
     [finding] = document["slice_comparison"]["findings"]
     assert finding["predicate"] == [{"field": "adj", "op": "==", "value": "helpful"}]
     assert len(finding["regressed_examples"]) == 3 and finding["improved_examples"] == []
-    page = (pytester.path / "v2.html").read_text().split('<section id="slice-regressions">')[1].split("</section>")[0]
+    page = (planted_pytester.path / "v2.html").read_text().split('<section id="slice-regressions">')[1].split("</section>")[0]
     assert "<code>adj=helpful</code>" in page and page.count("<li>regressed: <code>") == 3
     assert "0/20 \u2192 20/20" in page
-    markdown = (pytester.path / "v2.md").read_text()
+    markdown = (planted_pytester.path / "v2.md").read_text()
     assert "| Fairness | test\\_identity | adj=helpful | 0/20 \u2192 20/20 | 0.0% \u2192 100.0% | 20 | 0 |" in markdown
     # the same comparison from the two run files
     capsys.readouterr()
-    assert main(["slices", "compare", str(pytester.path / "v1.json"), str(pytester.path / "v2.json")]) == 1
+    assert main(["slices", "compare", str(planted_pytester.path / "v1.json"), str(planted_pytester.path / "v2.json")]) == 1
     assert "adj=helpful: 0/20 -> 20/20 failed" in capsys.readouterr().out
-    assert main(["slices", "compare", str(pytester.path / "v1.json"), str(pytester.path / "v1.json")]) == 0
+    assert main(["slices", "compare", str(planted_pytester.path / "v1.json"), str(planted_pytester.path / "v1.json")]) == 0
