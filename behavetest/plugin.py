@@ -16,13 +16,13 @@ from ._errors import NotApplicableToModel
 from ._gate.baseline import DEFAULT_BASELINE_DIR, RUN_SCHEMA_VERSION
 from ._text import plain, safe_text, terminal_text
 from ._gate.regression import CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE_PP
+from ._model.cache_run import RunCache, deactivate as deactivate_cache
 
 SKIP_REASON = "behavioral test: run with --behave"
 SCHEMA_VERSION = RUN_SCHEMA_VERSION  # of the --behave-json document
 DEFAULT_SEED = 0
 DEFAULT_SHRINK_BUDGET = 200
 DEFAULT_DISCOVER_Q = 0.05  # kept equal to behavetest._measure.discover.DEFAULT_Q (tested)
-CACHE_FILE = "predictions.sqlite"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -152,39 +152,7 @@ class BehaveSession:
         self.models: dict[str, Any] = {}  # every bt.Model the session's tests used, by name
         self._generator = None
         self.is_worker = hasattr(config, "workerinput")
-        self.cache_path, self.cache_off = self._cache_path() if self.enabled else (None, "")
-        self.cache_stats: dict[str, Any] = {"hits": 0, "new": 0, "uncached": []}
-        self.cache_messages: list[str] = []
-
-    def _cache_path(self) -> tuple[Path | None, str]:
-        """Where the prediction cache lives, or None and why it is off."""
-        config = self.config
-        if config.getoption("behave_no_cache") or config.getini("behave_no_cache"):
-            return None, "--behave-no-cache"
-        cli_dir, ini_dir = config.getoption("behave_cache_dir"), config.getini("behave_cache_dir")
-        if cli_dir:
-            return Path(cli_dir) / CACHE_FILE, ""
-        if ini_dir:
-            base = config.inipath.parent if config.inipath else config.rootpath
-            return base / ini_dir / CACHE_FILE, ""
-        cache = getattr(config, "cache", None)
-        if cache is None:
-            return None, "pytest's cacheprovider is disabled; pass --behave-cache-dir DIR"
-        return cache.mkdir("behavetest") / CACHE_FILE, ""
-
-    def start_cache(self) -> None:
-        from ._model import cache
-
-        cache.STATS = cache.CacheStats()
-        if self.cache_path is None:
-            return
-        if not self.is_worker:  # before any worker starts: clear on request, rebuild a corrupt file
-            clear = bool(self.config.getoption("behave_clear_cache") or self.config.getini("behave_clear_cache"))
-            rebuilt = cache.prepare(self.cache_path, clear=clear)
-            if rebuilt:
-                self.config.issue_config_time_warning(cache.CacheWarning(rebuilt), stacklevel=2)
-                self.cache_messages.append(rebuilt)
-        cache.activate(self.cache_path)
+        self.cache = RunCache(config, enabled=self.enabled, is_worker=self.is_worker)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node, error) -> None:
@@ -192,30 +160,7 @@ class BehaveSession:
             self.nodes_down.append(str(getattr(getattr(node, "gateway", None), "id", node)))
         stats = getattr(node, "workeroutput", {}).get("behave_cache")
         if stats:
-            self._add_cache_stats(stats)
-
-    def _add_cache_stats(self, stats: dict[str, Any]) -> None:
-        self.cache_stats["hits"] += stats["hits"]
-        self.cache_stats["new"] += stats["new"]
-        self.cache_stats["uncached"] += [n for n in stats["uncached"] if n not in self.cache_stats["uncached"]]
-
-    def cache_lines(self) -> list[str]:
-        """The summary's account of the persistent prediction cache."""
-        import sys
-
-        cache = sys.modules.get("behavetest._model.cache")
-        if cache is not None:  # this process's own predictions (all of them in a serial run)
-            self._add_cache_stats(cache.STATS.to_dict())
-            cache.STATS = cache.CacheStats()
-        hits, new = self.cache_stats["hits"], self.cache_stats["new"]
-        if self.cache_path is None:
-            lines = [f"prediction cache: off ({self.cache_off}); {new:,} predictions made"]
-        else:
-            lines = [f"prediction cache: {hits:,} predictions from the cache, {new:,} new ({self.cache_path})"]
-        lines += [f"prediction cache: model {name!r} is a plain callable without version=, so its predictions are "
-                  f"not cached across runs; give bt.Model(..., version=\"...\") to cache them"
-                  for name in self.cache_stats["uncached"]]
-        return lines + self.cache_messages
+            self.cache.add(stats)
 
     def generator(self):
         if self._generator is None:
@@ -437,7 +382,7 @@ class BehaveSession:
 
             write("")
             write(render_slice_comparison(self.slice_comparison))
-        for line in self.cache_lines():
+        for line in self.cache.lines():
             write(line)
         if self.comparison is not None:
             from ._gate.regression import render_comparison
@@ -457,9 +402,7 @@ class BehaveSession:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.is_worker and self.enabled:
-            from ._model import cache
-
-            self.config.workeroutput["behave_cache"] = cache.STATS.to_dict()
+            self.config.workeroutput["behave_cache"] = self.cache.worker_stats()
         if self.is_worker or not self.enabled:
             return
         self.session = session
@@ -682,7 +625,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_KEY] = session
     config.pluginmanager.register(session, "behavetest-session")
     if session.enabled:
-        session.start_cache()
+        session.cache.start()
     suites = config.getoption("behave_suite")
     if suites:
         from ._errors import BehaveError
@@ -697,11 +640,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    import sys
-
-    cache = sys.modules.get("behavetest._model.cache")
-    if cache is not None:
-        cache.activate(None)
+    deactivate_cache()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
